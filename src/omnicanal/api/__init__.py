@@ -1,0 +1,1 @@
+"""HTTP adapter: the FastAPI application, problem details, transactions and idempotency."""

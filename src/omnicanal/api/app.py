@@ -1,0 +1,106 @@
+"""The ASGI application: API routers under /api/v1, the back-office pages, health checks."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from starlette.middleware.sessions import SessionMiddleware
+
+from omnicanal import __version__
+from omnicanal.api.logs import RequestIdMiddleware
+from omnicanal.api.problems import install_problem_handlers, problem
+from omnicanal.api.uow import UnitOfWorkMiddleware
+from omnicanal.config import Settings, get_settings
+from omnicanal.db import load_all_models, make_engine, make_sessionmaker
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+The omnicanal REST API. Authenticate with an API key: `Authorization: Bearer oc_…`.
+Errors are RFC 9457 problem details (`application/problem+json`) naming the field at fault.
+Writes accept an `Idempotency-Key` header: a retry with the same key and body gets the first
+answer without a second write; the same key with another body gets 409.
+"""
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    load_all_models()
+    engine = engine or make_engine(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        dispatcher = None
+        if settings.run_dispatcher:
+            from omnicanal.events.dispatcher import BackgroundDispatcher
+
+            dispatcher = BackgroundDispatcher(app.state.sessionmaker, settings)
+            dispatcher.start()
+        try:
+            yield
+        finally:
+            if dispatcher is not None:
+                dispatcher.stop()
+
+    app = FastAPI(
+        title="omnicanal",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+
+    install_problem_handlers(app)
+    _include_routers(app)
+    _install_health(app)
+
+    from omnicanal import web
+
+    web.install(app, settings)
+
+    # Added last = outermost: request id, then the cookie session, then one transaction.
+    app.add_middleware(UnitOfWorkMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.resolved_secret_key(),
+        session_cookie="omnicanal_session",
+        same_site="lax",
+        https_only=settings.secure_cookies,
+        max_age=12 * 3600,
+    )
+    app.add_middleware(RequestIdMiddleware)
+    return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    from omnicanal.events.api import router as events_router
+    from omnicanal.network.api import router as network_router
+    from omnicanal.security.api import router as security_router
+
+    for router in (network_router, security_router, events_router):
+        app.include_router(router, prefix=API_PREFIX)
+
+
+def _install_health(app: FastAPI) -> None:
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/readyz", tags=["health"])
+    def readyz(request: Request) -> JSONResponse:
+        try:
+            with request.app.state.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as exc:  # any driver error means not ready
+            return problem(503, "Not ready", f"database unreachable: {type(exc).__name__}", code="not_ready")
+        return JSONResponse({"status": "ready", "database": request.app.state.engine.dialect.name})

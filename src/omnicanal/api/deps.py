@@ -1,0 +1,44 @@
+"""FastAPI dependencies shared by every router: the request's session and its principal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from omnicanal.errors import Unauthenticated
+from omnicanal.security import service as security_service
+from omnicanal.security.permissions import Principal
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer oc_…`")
+
+
+def get_db(request: Request) -> Session:
+    return request.state.db  # type: ignore[no-any-return]
+
+
+def get_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    session = get_db(request)
+    if credentials is not None:
+        principal = security_service.principal_for_token(session, credentials.credentials)
+        if principal is None:
+            raise Unauthenticated("the API key is unknown or revoked")
+        request.state.principal = principal
+        return principal
+    # The back-office pages call the API with their session cookie.
+    user_id = request.session.get("user_id") if "session" in request.scope else None
+    if user_id:
+        principal = security_service.load_user_principal(session, user_id)
+        if principal is not None:
+            request.state.principal = principal
+            return principal
+    raise Unauthenticated("send an API key as `Authorization: Bearer <key>`")
+
+
+DB = Annotated[Session, Depends(get_db)]
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -1,0 +1,224 @@
+"""One database transaction per HTTP request, with body-size limit and idempotency keys.
+
+The middleware opens the session the handlers use, lets the handler run, and only then
+commits (for a success) or rolls back (for an error) before the client sees the answer.
+An `Idempotency-Key` on a write is recorded in that same commit; a concurrent duplicate
+loses the race on the unique key, is rolled back and answered with the winner's response.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from anyio import to_thread
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from omnicanal.api import idempotency
+from omnicanal.api.problems import PROBLEM_MEDIA_TYPE
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+SKIPPED_PREFIXES = ("/static/", "/healthz")
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _problem_message(status: int, title: str, detail: str, code: str) -> tuple[Message, bytes]:
+    body = json.dumps(
+        {"type": f"/problems/{code}", "title": title, "status": status, "detail": detail, "code": code}
+    ).encode()
+    start: Message = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+            (b"content-length", str(len(body)).encode()),
+        ],
+    }
+    return start, body
+
+
+async def _send_whole(send: Send, start: Message, body: bytes) -> None:
+    await send(start)
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+class UnitOfWorkMiddleware:
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
+        declared = _header(scope, b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise _TooLarge
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise _TooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    def _idempotent_request(self, scope: Scope, body: bytes) -> idempotency.IdempotentRequest | None:
+        key = _header(scope, b"idempotency-key")
+        if key is None or scope["method"] not in WRITE_METHODS:
+            return None
+        credential = _header(scope, b"authorization") or _header(scope, b"cookie") or "anonymous"
+        return idempotency.IdempotentRequest(
+            credential_hash=idempotency.credential_hash(credential),
+            key=key,
+            fingerprint=idempotency.fingerprint(
+                scope["method"], scope["path"], scope.get("query_string", b"").decode(), body
+            ),
+            method=scope["method"],
+            path=scope["path"],
+        )
+
+    async def _replay(
+        self, send: Send, record: idempotency.IdempotencyRecord, request: idempotency.IdempotentRequest
+    ) -> None:
+        if record.fingerprint != request.fingerprint:
+            start, body = _problem_message(
+                409,
+                "Idempotency key reused",
+                "this Idempotency-Key was already used with another request body",
+                "idempotency_key_reused",
+            )
+            await _send_whole(send, start, body)
+            return
+        headers = [(b"content-length", str(len(record.response_body)).encode())]
+        if record.content_type:
+            headers.append((b"content-type", record.content_type.encode()))
+        headers.append((b"idempotent-replayed", b"true"))
+        start = {"type": "http.response.start", "status": record.status_code, "headers": headers}
+        await _send_whole(send, start, record.response_body)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(SKIPPED_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        try:
+            body = await self._read_body(scope, receive)
+        except _TooLarge:
+            start, problem_body = _problem_message(
+                413,
+                "Request body too large",
+                f"the request body exceeds {self.max_body_bytes} bytes",
+                "payload_too_large",
+            )
+            await _send_whole(send, start, problem_body)
+            return
+
+        request = self._idempotent_request(scope, body)
+        if request is not None and not 0 < len(request.key) <= idempotency.MAX_KEY_LENGTH:
+            start, problem_body = _problem_message(
+                422,
+                "Invalid Idempotency-Key",
+                f"Idempotency-Key must be 1 to {idempotency.MAX_KEY_LENGTH} characters",
+                "validation_error",
+            )
+            await _send_whole(send, start, problem_body)
+            return
+
+        factory: sessionmaker[Session] = scope["app"].state.sessionmaker
+        session = factory()
+        try:
+            if request is not None:
+                existing = await to_thread.run_sync(idempotency.find, session, request)
+                if existing is not None:
+                    await self._replay(send, existing, request)
+                    return
+            await self._run(scope, body, receive, send, session, request)
+        finally:
+            await to_thread.run_sync(session.close)
+
+    async def _run(
+        self,
+        scope: Scope,
+        body: bytes,
+        receive: Receive,
+        send: Send,
+        session: Session,
+        request: idempotency.IdempotentRequest | None,
+    ) -> None:
+        scope.setdefault("state", {})["db"] = session
+        body_sent = False
+
+        async def replay_receive() -> Message:
+            nonlocal body_sent
+            if not body_sent:
+                body_sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        try:
+            await self.app(scope, replay_receive, capture)
+        except BaseException:
+            await to_thread.run_sync(session.rollback)
+            raise
+        assert start is not None, "the application sent no response"
+        response_body = b"".join(chunks)
+        status = int(start["status"])
+        if status >= 400:
+            await to_thread.run_sync(session.rollback)
+            await _send_whole(send, start, response_body)
+            return
+
+        def commit() -> bool:
+            if request is not None:
+                content_type = dict(start["headers"]).get(b"content-type", b"").decode() or None  # type: ignore[index]
+                idempotency.record(session, request, status, content_type, response_body)
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                if request is None:
+                    raise
+                return False
+            return True
+
+        if await to_thread.run_sync(commit):
+            await _send_whole(send, start, response_body)
+            return
+        # Lost the race to a concurrent request with the same key: answer as it did.
+        winner = await to_thread.run_sync(idempotency.find, session, request)
+        if winner is None:  # the write itself broke a constraint
+            start_p, body_p = _problem_message(
+                409, "Conflict", "the write conflicts with existing data", "conflict"
+            )
+            await _send_whole(send, start_p, body_p)
+            return
+        await self._replay(send, winner, request)  # type: ignore[arg-type]
+
+
+def db_session(state: Any) -> Session:
+    return state.db  # type: ignore[no-any-return]

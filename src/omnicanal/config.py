@@ -1,0 +1,81 @@
+"""Settings read from `OMNICANAL_*` environment variables and an optional `.env` file."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="OMNICANAL_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("data"), description="Where the embedded database lives.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; defaults to a SQLite file in data_dir. "
+        "PostgreSQL: postgresql+psycopg://user:password@host:5432/db",
+    )
+    secret_key: str = Field(
+        default="",
+        description="Signs session cookies. Left empty, a key is generated and kept in data_dir.",
+    )
+    default_locale: str = "fr"
+    default_currency: str = "EUR"
+    default_region: str = "FR"
+    base_url: str = "http://127.0.0.1:8000"
+    max_body_bytes: int = 1_048_576
+    webhook_timeout_seconds: float = 10.0
+    webhook_max_attempts: int = 8
+    dispatcher_interval_seconds: float = 1.0
+    run_dispatcher: bool = Field(
+        default=True, description="Run the event dispatcher inside `omnicanal serve`."
+    )
+
+    @field_validator("default_currency")
+    @classmethod
+    def _currency_is_iso(cls, value: str) -> str:
+        if len(value) != 3 or not value.isalpha():
+            raise ValueError("must be an ISO-4217 code such as EUR")
+        return value.upper()
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale_is_supported(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'omnicanal.db').resolve()}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one generated once and kept beside the embedded database."""
+        if self.secret_key:
+            return self.secret_key
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key_file = self.data_dir / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+
+SUPPORTED_LOCALES = ("fr", "en")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,99 @@
+"""Reading rows from CSV and JSON Lines files, and renaming columns. No database."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+FORMATS = ("csv", "jsonl")
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be read (unknown format, bad encoding)."""
+
+
+def detect_format(path: Path, declared: str | None = None) -> str:
+    if declared:
+        if declared not in FORMATS:
+            raise UnreadableFile(f"unknown format {declared!r}; use one of {', '.join(FORMATS)}")
+        return declared
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in {"csv", "txt"}:
+        return "csv"
+    if suffix in {"jsonl", "ndjson", "json"}:
+        return "jsonl"
+    raise UnreadableFile(f"cannot tell the format of {path.name}; pass --format csv|jsonl")
+
+
+def parse_mapping(pairs: list[str]) -> dict[str, str]:
+    """`["Code magasin=code", "Ville=city"]` -> {"Code magasin": "code", "Ville": "city"}."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        source, sep, target = pair.partition("=")
+        if not sep or not source.strip() or not target.strip():
+            raise ValueError(f"mapping {pair!r} is not COLUMN=FIELD")
+        mapping[source.strip()] = target.strip()
+    return mapping
+
+
+def apply_mapping(row: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
+    if not mapping:
+        return row
+    return {mapping.get(key, key): value for key, value in row.items()}
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        sample = handle.read(8192)
+        handle.seek(0)
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.DictReader(handle, dialect=dialect)
+        for number, row in enumerate(reader, start=2):  # line 1 is the header
+            extra = row.pop(None, None)  # type: ignore[call-overload]
+            cleaned: dict[str, Any] = {
+                (k or "").strip(): (v.strip() if isinstance(v, str) else v)
+                for k, v in row.items()
+            }
+            cleaned = {k: (None if v == "" else v) for k, v in cleaned.items()}
+            if extra:
+                cleaned["__extra_columns__"] = extra
+            yield number, cleaned
+
+
+def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield number, {"__unparsed__": line.rstrip("\n"), "__error__": str(exc)}
+                continue
+            if not isinstance(value, dict):
+                yield number, {"__unparsed__": line.rstrip("\n"), "__error__": "not a JSON object"}
+                continue
+            yield number, value
+
+
+def read_rows(path: Path, format: str | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (row number in the file, row) pairs; broken lines come back flagged, not dropped."""
+    kind = detect_format(path, format)
+    try:
+        yield from (_csv_rows(path) if kind == "csv" else _jsonl_rows(path))
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"{path.name} is not UTF-8 text: {exc}") from exc
+
+
+def count_rows(path: Path, format: str | None = None) -> int:
+    """Rows to expect, for a progress bar; counting lines is cheap next to importing them."""
+    kind = detect_format(path, format)
+    with path.open("rb") as handle:
+        lines = sum(1 for line in handle if line.strip())
+    return max(lines - 1, 0) if kind == "csv" else lines

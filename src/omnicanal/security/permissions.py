@@ -1,0 +1,151 @@
+"""Roles, permissions and scopes: who may do what, and on which part of the brand. Pure rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from omnicanal.errors import Forbidden
+
+
+class Permission(StrEnum):
+    NETWORK_READ = "network:read"
+    NETWORK_WRITE = "network:write"
+    ENTITIES_WRITE = "entities:write"
+    USERS_MANAGE = "users:manage"
+    APIKEYS_MANAGE = "apikeys:manage"
+    WEBHOOKS_MANAGE = "webhooks:manage"
+    EVENTS_READ = "events:read"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    HQ_ANALYST = "hq_analyst"
+    PRICING_MANAGER = "pricing_manager"
+    STORE_MANAGER = "store_manager"
+    STORE_STAFF = "store_staff"
+    ADVISOR = "advisor"
+    FRANCHISEE = "franchisee"
+    FINANCE = "finance"
+
+
+ALL_PERMISSIONS = frozenset(Permission)
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: ALL_PERMISSIONS,
+    Role.HQ_ANALYST: frozenset({Permission.NETWORK_READ, Permission.EVENTS_READ}),
+    Role.PRICING_MANAGER: frozenset({Permission.NETWORK_READ}),
+    Role.STORE_MANAGER: frozenset({Permission.NETWORK_READ, Permission.NETWORK_WRITE}),
+    Role.STORE_STAFF: frozenset({Permission.NETWORK_READ}),
+    Role.ADVISOR: frozenset({Permission.NETWORK_READ}),
+    Role.FRANCHISEE: frozenset(
+        {
+            Permission.NETWORK_READ,
+            Permission.NETWORK_WRITE,
+            Permission.WEBHOOKS_MANAGE,
+            Permission.EVENTS_READ,
+        }
+    ),
+    Role.FINANCE: frozenset({Permission.NETWORK_READ, Permission.EVENTS_READ}),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of the brand a principal reaches: everything, one entity, or given locations."""
+
+    entity_id: str | None = None
+    location_ids: frozenset[str] | None = None
+
+    @property
+    def is_brand(self) -> bool:
+        return self.entity_id is None and self.location_ids is None
+
+    def describe(self) -> str:
+        if self.is_brand:
+            return "brand"
+        if self.entity_id is not None:
+            return f"entity:{self.entity_id}"
+        return "locations:" + ",".join(sorted(self.location_ids or ()))
+
+
+BRAND = Scope()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Whoever makes a request: a back-office user or a client system's API key."""
+
+    kind: str  # "user" or "api_key"
+    id: str
+    name: str
+    permissions: frozenset[Permission]
+    scope: Scope = BRAND
+    role: Role | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def has(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+
+def validate_scope(entity_id: str | None, location_ids: Iterable[str] | None) -> Scope:
+    if entity_id is not None and location_ids is not None:
+        raise ValueError("a scope is either one entity or a list of locations, not both")
+    if location_ids is not None:
+        ids = frozenset(location_ids)
+        if not ids:
+            raise ValueError("a location scope needs at least one location")
+        return Scope(location_ids=ids)
+    return Scope(entity_id=entity_id)
+
+
+def can_reach_location(scope: Scope, location_id: str, owner_entity_id: str) -> bool:
+    if scope.is_brand:
+        return True
+    if scope.entity_id is not None:
+        return owner_entity_id == scope.entity_id
+    return location_id in (scope.location_ids or frozenset())
+
+
+def can_reach_entity(scope: Scope, entity_id: str, entities_of_scope_locations: set[str]) -> bool:
+    """Location-scoped principals see the entities that own their locations, nothing else."""
+    if scope.is_brand:
+        return True
+    if scope.entity_id is not None:
+        return entity_id == scope.entity_id
+    return entity_id in entities_of_scope_locations
+
+
+def scope_within(inner: Scope, outer: Scope, location_owners: dict[str, str]) -> bool:
+    """Whether `inner` is no wider than `outer`; `location_owners` maps location id to entity id."""
+    if outer.is_brand:
+        return True
+    if inner.is_brand:
+        return False
+    if outer.entity_id is not None:
+        if inner.entity_id is not None:
+            return inner.entity_id == outer.entity_id
+        return all(location_owners.get(loc) == outer.entity_id for loc in inner.location_ids or ())
+    if inner.entity_id is not None:
+        return False
+    return (inner.location_ids or frozenset()) <= (outer.location_ids or frozenset())
+
+
+def grantable(requested: Iterable[str], holder: frozenset[Permission]) -> frozenset[Permission]:
+    """Permissions a holder may hand to a new key: only known ones it holds itself."""
+    wanted: set[Permission] = set()
+    for name in requested:
+        try:
+            permission = Permission(name)
+        except ValueError as exc:
+            raise ValueError(f"unknown permission {name!r}") from exc
+        if permission not in holder:
+            raise PermissionError(f"cannot grant {name!r}: not held")
+        wanted.add(permission)
+    return frozenset(wanted)
+
+
+def require(principal: Principal, permission: Permission) -> None:
+    if not principal.has(permission):
+        raise Forbidden(f"this action needs the {permission.value!r} permission")
