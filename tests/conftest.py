@@ -120,7 +120,9 @@ def _entity(session: Session, code: str, name: str, kind: str) -> str:
     return network_service.create_entity(session, SYSTEM, data).id
 
 
-def _location(session: Session, code: str, owner: str, kind: str = "store", city: str = "Lyon") -> str:
+def _location(
+    session: Session, code: str, owner: str, kind: str = "store", city: str = "Lyon"
+) -> str:
     data = network_schemas.LocationCreate(
         code=code,
         name=f"Maison Démo {code}",
@@ -155,12 +157,16 @@ def brand(factory: sessionmaker[Session]) -> Brand:
             store_a=_location(s, "FRA-01", fa, city="Grenoble"),
             store_b=_location(s, "FRB-01", fb, city="Annecy"),
             channel_web=network_service.create_channel(
-                s, SYSTEM, network_schemas.ChannelCreate(code="web", name="Web", kind="web", entity_id=web)
+                s,
+                SYSTEM,
+                network_schemas.ChannelCreate(code="web", name="Web", kind="web", entity_id=web),
             ).id,
             channel_store_a=network_service.create_channel(
                 s,
                 SYSTEM,
-                network_schemas.ChannelCreate(code="store:FRA", name="Stores A", kind="store", entity_id=fa),
+                network_schemas.ChannelCreate(
+                    code="store:FRA", name="Stores A", kind="store", entity_id=fa
+                ),
             ).id,
         )
     return brand

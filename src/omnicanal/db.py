@@ -1,4 +1,4 @@
-"""Database ground shared by every domain: the declarative base, engines and sessions, column types."""
+"""Database ground shared by every domain: declarative base, engines, sessions, column types."""
 
 from __future__ import annotations
 
@@ -105,8 +105,8 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 def load_all_models() -> None:
     """Import every domain's models so that `Base.metadata` knows all tables."""
+    from omnicanal.api import idempotency as _idempotency  # noqa: F401
     from omnicanal.events import models as _events  # noqa: F401
     from omnicanal.imports import models as _imports  # noqa: F401
     from omnicanal.network import models as _network  # noqa: F401
     from omnicanal.security import models as _security  # noqa: F401
-    from omnicanal.api import idempotency as _idempotency  # noqa: F401

@@ -102,5 +102,7 @@ def _install_health(app: FastAPI) -> None:
             with request.app.state.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
         except Exception as exc:  # any driver error means not ready
-            return problem(503, "Not ready", f"database unreachable: {type(exc).__name__}", code="not_ready")
+            return problem(
+                503, "Not ready", f"database unreachable: {type(exc).__name__}", code="not_ready"
+            )
         return JSONResponse({"status": "ready", "database": request.app.state.engine.dialect.name})

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from omnicanal.errors import DomainError
@@ -98,7 +99,12 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+        codes = {
+            401: "unauthenticated",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+        }
         code = codes.get(exc.status_code, f"http_{exc.status_code}")
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         return problem(
@@ -108,6 +114,18 @@ def install_problem_handlers(app: FastAPI) -> None:
             code=code,
             instance=request.url.path,
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
+        # A concurrent request wrote the same unique value between our check and our write.
+        logger.info("integrity error on %s: %s", request.url.path, exc.orig)
+        return problem(
+            409,
+            "Conflict",
+            "the write conflicts with data written at the same time; retry the request",
+            code="conflict",
+            instance=request.url.path,
         )
 
     @app.exception_handler(Exception)

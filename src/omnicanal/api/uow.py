@@ -29,7 +29,13 @@ class _TooLarge(Exception):
 
 def _problem_message(status: int, title: str, detail: str, code: str) -> tuple[Message, bytes]:
     body = json.dumps(
-        {"type": f"/problems/{code}", "title": title, "status": status, "detail": detail, "code": code}
+        {
+            "type": f"/problems/{code}",
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "code": code,
+        }
     ).encode()
     start: Message = {
         "type": "http.response.start",
@@ -78,7 +84,9 @@ class UnitOfWorkMiddleware:
                 break
         return b"".join(chunks)
 
-    def _idempotent_request(self, scope: Scope, body: bytes) -> idempotency.IdempotentRequest | None:
+    def _idempotent_request(
+        self, scope: Scope, body: bytes
+    ) -> idempotency.IdempotentRequest | None:
         key = _header(scope, b"idempotency-key")
         if key is None or scope["method"] not in WRITE_METHODS:
             return None
@@ -94,7 +102,10 @@ class UnitOfWorkMiddleware:
         )
 
     async def _replay(
-        self, send: Send, record: idempotency.IdempotencyRecord, request: idempotency.IdempotentRequest
+        self,
+        send: Send,
+        record: idempotency.IdempotencyRecord,
+        request: idempotency.IdempotentRequest,
     ) -> None:
         if record.fingerprint != request.fingerprint:
             start, body = _problem_message(
@@ -190,7 +201,15 @@ class UnitOfWorkMiddleware:
         status = int(start["status"])
         if status >= 400:
             await to_thread.run_sync(session.rollback)
-            await _send_whole(send, start, response_body)
+            # A concurrent duplicate may have committed meanwhile (and made this one fail,
+            # e.g. on a unique code): the client must get the winner's answer, not an error.
+            winner = None
+            if request is not None:
+                winner = await to_thread.run_sync(idempotency.find, session, request)
+            if winner is not None:
+                await self._replay(send, winner, request)  # type: ignore[arg-type]
+            else:
+                await _send_whole(send, start, response_body)
             return
 
         def commit() -> bool:

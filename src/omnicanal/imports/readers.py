@@ -57,8 +57,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         for number, row in enumerate(reader, start=2):  # line 1 is the header
             extra = row.pop(None, None)  # type: ignore[call-overload]
             cleaned: dict[str, Any] = {
-                (k or "").strip(): (v.strip() if isinstance(v, str) else v)
-                for k, v in row.items()
+                (k or "").strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items()
             }
             cleaned = {k: (None if v == "" else v) for k, v in cleaned.items()}
             if extra:

@@ -126,7 +126,9 @@ def run_import(
             except REJECTABLE as exc:
                 errors = row_errors(exc)
                 report.rejected += 1
-                report.errors.extend(RowError(row_number, e["field"], e["message"] or "") for e in errors)
+                report.errors.extend(
+                    RowError(row_number, e["field"], e["message"] or "") for e in errors
+                )
                 session.add(
                     RejectedRow(
                         run_id=run.id, kind=kind, row_number=row_number, raw=row, errors=errors

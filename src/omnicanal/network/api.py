@@ -28,9 +28,7 @@ def get_entity(entity_id: str, db: DB, principal: CurrentPrincipal):
 
 
 @router.patch("/entities/{entity_id}", response_model=schemas.EntityOut)
-def update_entity(
-    entity_id: str, body: schemas.EntityUpdate, db: DB, principal: CurrentPrincipal
-):
+def update_entity(entity_id: str, body: schemas.EntityUpdate, db: DB, principal: CurrentPrincipal):
     return service.update_entity(db, principal, entity_id, body)
 
 

@@ -20,7 +20,6 @@ from omnicanal.security.permissions import (
     require,
 )
 
-
 # --- scope helpers -------------------------------------------------------------------------
 
 
@@ -195,7 +194,9 @@ def create_location(
     location = Location(**data.model_dump())
     session.add(location)
     session.flush()
-    emit(session, "location.created", _location_payload(location), entity_id=location.owner_entity_id)
+    emit(
+        session, "location.created", _location_payload(location), entity_id=location.owner_entity_id
+    )
     return location
 
 
@@ -211,7 +212,9 @@ def update_location(
     for name, value in changes.items():
         setattr(location, name, value)
     session.flush()
-    emit(session, "location.updated", _location_payload(location), entity_id=location.owner_entity_id)
+    emit(
+        session, "location.updated", _location_payload(location), entity_id=location.owner_entity_id
+    )
     return location
 
 
@@ -225,7 +228,9 @@ def upsert_location(
     if not can_reach_location(principal.scope, existing.id, existing.owner_entity_id):
         raise Conflict(f"location code {data.code!r} belongs to another entity", field="code")
     if existing.owner_entity_id != data.owner_entity_id:
-        raise InvalidInput("a location cannot change owner through an import", field="owner_entity_id")
+        raise InvalidInput(
+            "a location cannot change owner through an import", field="owner_entity_id"
+        )
     fields = data.model_dump(exclude={"code", "kind", "owner_entity_id"})
     return update_location(session, principal, existing.id, schemas.LocationUpdate(**fields)), False
 

@@ -25,9 +25,7 @@ from omnicanal.security.permissions import (
     validate_scope,
 )
 
-SYSTEM = Principal(
-    kind="system", id="system", name="omnicanal", permissions=frozenset(Permission)
-)
+SYSTEM = Principal(kind="system", id="system", name="omnicanal", permissions=frozenset(Permission))
 
 
 def _scope_from_input(

@@ -1,0 +1,39 @@
+"""What every command needs: settings, an engine on the configured database, a console."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rich.console import Console
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from omnicanal.config import Settings, get_settings
+from omnicanal.db import load_all_models, make_engine, make_sessionmaker
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+@lru_cache
+def engine() -> Engine:
+    load_all_models()
+    current = settings()
+    if current.database_url is None:
+        current.data_dir.mkdir(parents=True, exist_ok=True)
+    return make_engine(current.resolved_database_url)
+
+
+def session_factory() -> sessionmaker[Session]:
+    return make_sessionmaker(engine())
+
+
+def redacted_url(url: str) -> str:
+    """The database URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,188 @@
+"""A franchisee's key can never read or change another franchisee's data, on any route.
+
+The test walks every route of the API. A new route whose path parameter or body is not
+known here makes the test fail, so that its isolation gets thought about and proven.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from omnicanal.db import utcnow
+from omnicanal.events import emit
+from omnicanal.events.models import Delivery, OutboxEvent, WebhookEndpoint
+from omnicanal.network.models import Channel, Entity, Location
+from omnicanal.security.models import ApiKey, User
+from omnicanal.security.permissions import ROLE_PERMISSIONS, Role
+from tests.conftest import Brand, issue_key
+
+FRANCHISEE_PERMISSIONS = [
+    *sorted(p.value for p in ROLE_PERMISSIONS[Role.FRANCHISEE]),
+    "apikeys:manage",
+    "users:manage",
+]
+
+
+def _other_franchisee_objects(factory, brand: Brand) -> dict[str, str]:
+    """Create one object of each kind belonging to franchisee B; return the path fillers."""
+    with factory.begin() as s:
+        channel = s.scalars(select(Channel).where(Channel.code == "store:FRB")).first()
+        if channel is None:
+            channel = Channel(
+                code="store:FRB", name="Stores B", kind="store", entity_id=brand.franchisee_b
+            )
+            s.add(channel)
+        endpoint = WebhookEndpoint(
+            entity_id=brand.franchisee_b,
+            url="http://127.0.0.1:9/hook-b",
+            secret="whsec_c2VjcmV0LW9mLWZyYW5jaGlzZWUtYg==",
+            event_types=[],
+        )
+        s.add(endpoint)
+        s.flush()
+        event = emit(
+            s, "location.updated", {"secret_of_b": "FRB-SECRET"}, entity_id=brand.franchisee_b
+        )
+        s.flush()
+        delivery = Delivery(
+            event_id=event.id,
+            target=f"webhook:{endpoint.id}",
+            status="dead",
+            attempts=8,
+            next_attempt_at=utcnow(),
+        )
+        s.add(delivery)
+        s.flush()
+        fillers = {"channel_id": channel.id, "endpoint_id": endpoint.id, "delivery_id": delivery.id}
+    key_b = issue_key(factory, ["network:read"], entity_id=brand.franchisee_b, name="key of B")
+    with factory() as s:
+        fillers["key_id"] = s.scalars(select(ApiKey.id).where(ApiKey.name == "key of B")).one()
+    del key_b
+    fillers.update(entity_id=brand.franchisee_b, location_id=brand.store_b, event_id=event.id)
+    return fillers
+
+
+def _bodies(brand: Brand) -> dict[tuple[str, str], dict[str, Any]]:
+    """For each write route, a body that tries to reach franchisee B."""
+    b = brand.franchisee_b
+    return {
+        ("POST", "/api/v1/entities"): {"code": "FR-B2", "name": "B bis", "kind": "franchisee"},
+        ("PATCH", "/api/v1/entities/{entity_id}"): {"name": "hijacked"},
+        ("POST", "/api/v1/locations"): {
+            "code": "FRB-99", "name": "in B", "kind": "store", "owner_entity_id": b
+        },
+        ("PATCH", "/api/v1/locations/{location_id}"): {"name": "hijacked"},
+        ("POST", "/api/v1/channels"): {"code": "b2", "name": "B2", "kind": "store", "entity_id": b},
+        ("PATCH", "/api/v1/channels/{channel_id}"): {"name": "hijacked"},
+        ("POST", "/api/v1/api-keys"): {
+            "name": "sneaky", "permissions": ["network:read"], "scope_entity_id": b
+        },
+        ("DELETE", "/api/v1/api-keys/{key_id}"): {},
+        ("POST", "/api/v1/users"): {
+            "email": "sneaky@example.com", "display_name": "x", "password": "long enough pw",
+            "role": "franchisee", "scope_entity_id": b,
+        },
+        ("POST", "/api/v1/webhooks/endpoints"): {"url": "http://127.0.0.1:9/x", "entity_id": b},
+        ("PATCH", "/api/v1/webhooks/endpoints/{endpoint_id}"): {"url": "http://127.0.0.1:9/y"},
+        ("DELETE", "/api/v1/webhooks/endpoints/{endpoint_id}"): {},
+        ("POST", "/api/v1/webhooks/deliveries/{delivery_id}/replay"): {},
+    }  # fmt: skip
+
+
+def _snapshot(session: Session, brand: Brand) -> str:
+    """Everything stored about franchisee B, to prove nothing changed."""
+    b = brand.franchisee_b
+    rows: list[Any] = []
+    for model, column in (
+        (Entity, Entity.id),
+        (Location, Location.owner_entity_id),
+        (Channel, Channel.entity_id),
+        (ApiKey, ApiKey.scope_entity_id),
+        (User, User.scope_entity_id),
+        (WebhookEndpoint, WebhookEndpoint.entity_id),
+    ):
+        for row in session.scalars(select(model).where(column == b).order_by(model.id)):
+            rows.append({c.key: str(getattr(row, c.key)) for c in model.__table__.columns})
+    for delivery in session.scalars(select(Delivery).order_by(Delivery.id)):
+        rows.append((delivery.id, delivery.status, delivery.attempts))
+    return json.dumps(rows, sort_keys=True, default=str)
+
+
+def _b_markers(session: Session, brand: Brand) -> set[str]:
+    """Identifiers and names of B that must never appear in an answer to A."""
+    markers = {brand.franchisee_b, brand.store_b, "FRB-01", "FRB-SECRET", "Franchise Bêta"}
+    markers |= set(
+        session.scalars(
+            select(WebhookEndpoint.id).where(WebhookEndpoint.entity_id == brand.franchisee_b)
+        )
+    )
+    markers |= set(
+        session.scalars(select(ApiKey.id).where(ApiKey.scope_entity_id == brand.franchisee_b))
+    )
+    markers |= set(
+        session.scalars(select(OutboxEvent.id).where(OutboxEvent.entity_id == brand.franchisee_b))
+    )
+    return markers
+
+
+def test_franchisee_key_cannot_reach_another_franchisee_on_any_route(
+    app, client, factory, brand: Brand
+) -> None:
+    fillers = _other_franchisee_objects(factory, brand)
+    bodies = _bodies(brand)
+    headers = issue_key(factory, FRANCHISEE_PERMISSIONS, entity_id=brand.franchisee_a)
+    with factory() as s:
+        before = _snapshot(s, brand)
+        markers = _b_markers(s, brand)
+
+    walked = 0
+    # The OpenAPI document lists every route the application serves.
+    for path, operations in app.openapi()["paths"].items():
+        if not path.startswith("/api/v1"):
+            continue
+        for method in sorted(m.upper() for m in operations):
+            names = re.findall(r"{(\w+)}", path)
+            params = {name: fillers.get(name) for name in names}
+            missing = [name for name, value in params.items() if value is None]
+            assert not missing, f"{method} {path}: no filler for {missing}; add one"
+            url = path.format(**params)
+            kwargs: dict[str, Any] = {"headers": headers}
+            if method in {"POST", "PUT", "PATCH", "DELETE"}:
+                assert (method, path) in bodies, f"{method} {path}: add a body"
+                if bodies[(method, path)]:
+                    kwargs["json"] = bodies[(method, path)]
+            response = client.request(method, url, **kwargs)
+            walked += 1
+            if names or method != "GET":
+                assert response.status_code in {403, 404, 422}, (
+                    f"{method} {url} answered {response.status_code}: {response.text[:300]}"
+                )
+            else:
+                assert response.status_code in {200, 403}, f"{method} {url}: {response.status_code}"
+            # Echoing back an id the caller sent ("no entity 'ent_…'") reveals nothing.
+            sent = url + json.dumps(kwargs.get("json", {}))
+            leaked = [m for m in markers if m in response.text and m not in sent]
+            assert not leaked, f"{method} {path} leaked {leaked}"
+    assert walked >= 15
+
+    with factory() as s:
+        assert _snapshot(s, brand) == before, "a route changed franchisee B's data"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/locations", "/api/v1/entities", "/api/v1/channels"])
+def test_franchisee_lists_show_only_its_own_network(
+    client, factory, brand: Brand, path: str
+) -> None:
+    headers = issue_key(factory, ["network:read"], entity_id=brand.franchisee_a)
+    response = client.get(path, headers=headers)
+    assert response.status_code == 200
+    assert response.json(), "the franchisee sees at least its own rows"
+    for row in response.json():
+        owner = row.get("owner_entity_id") or row.get("entity_id") or row["id"]
+        assert owner == brand.franchisee_a
