@@ -23,6 +23,17 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 SKIPPED_PREFIXES = ("/static/", "/healthz")
 
 
+class _NoLock:
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+_NO_LOCK = _NoLock()
+
+
 class _TooLarge(Exception):
     pass
 
@@ -150,17 +161,22 @@ class UnitOfWorkMiddleware:
             await _send_whole(send, start, problem_body)
             return
 
-        factory: sessionmaker[Session] = scope["app"].state.sessionmaker
-        session = factory()
-        try:
-            if request is not None:
-                existing = await to_thread.run_sync(idempotency.find, session, request)
-                if existing is not None:
-                    await self._replay(send, existing, request)
-                    return
-            await self._run(scope, body, receive, send, session, request)
-        finally:
-            await to_thread.run_sync(session.close)
+        state = scope["app"].state
+        factory: sessionmaker[Session] = state.sessionmaker
+        # SQLite has one writer at a time: queueing writes here is fairer and faster than
+        # letting them sleep in SQLite's busy handler.
+        lock = state.write_lock if scope["method"] in WRITE_METHODS else None
+        async with lock or _NO_LOCK:
+            session = factory()
+            try:
+                if request is not None:
+                    existing = await to_thread.run_sync(idempotency.find, session, request)
+                    if existing is not None:
+                        await self._replay(send, existing, request)
+                        return
+                await self._run(scope, body, receive, send, session, request)
+            finally:
+                await to_thread.run_sync(session.close)
 
     async def _run(
         self,

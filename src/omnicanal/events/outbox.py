@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from omnicanal.db import utcnow
+from omnicanal.db import new_id, utcnow
 from omnicanal.events.models import OutboxEvent
 
 
@@ -31,8 +31,11 @@ _SUBSCRIBERS: dict[str, tuple[frozenset[str], Handler]] = {}
 def emit(
     session: Session, type: str, payload: dict[str, Any], *, entity_id: str | None = None
 ) -> OutboxEvent:
-    """Record a domain event in the caller's transaction: it exists if and only if the change does."""
-    event = OutboxEvent(type=type, entity_id=entity_id, payload=payload, occurred_at=utcnow())
+    """Record a domain event in the caller's transaction: it exists if and only if the change
+    does."""
+    event = OutboxEvent(
+        id=new_id("evt"), type=type, entity_id=entity_id, payload=payload, occurred_at=utcnow()
+    )
     session.add(event)
     return event
 
