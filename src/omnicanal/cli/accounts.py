@@ -101,7 +101,10 @@ def list_users() -> None:
     """List back-office users."""
     with session_factory()() as session:
         users = service.list_users(session, SYSTEM)
-        table = Table("e-mail", "name", "role", "scope", "active", "last login")
+        table = Table()
+        table.add_column("e-mail", no_wrap=True)
+        for header in ("name", "role", "scope", "active", "last login"):
+            table.add_column(header)
         for user in users:
             scope = service.principal_for_user(user).scope.describe()
             last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "—"

@@ -143,8 +143,15 @@ def create_logins() -> list[tuple[Role, str, str]]:
     return logins
 
 
+DEMO_KEY_NAME = "demo integrator"
+
+
 def create_demo_key() -> str:
+    """A fresh all-permission key for the API tour; the previous run's key is revoked."""
     with session_factory().begin() as session:
+        for key in security_service.list_api_keys(session, SYSTEM):
+            if key.name == DEMO_KEY_NAME and key.revoked_at is None:
+                security_service.revoke_api_key(session, SYSTEM, key.id)
         issued = security_service.create_api_key(
             session,
             SYSTEM,

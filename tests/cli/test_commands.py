@@ -1,0 +1,104 @@
+"""The command line as an operator uses it, on a fresh data directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from omnicanal.cli import common
+from omnicanal.cli.main import app
+from omnicanal.config import get_settings
+from omnicanal.security.service import SYSTEM, list_api_keys
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("OMNICANAL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("OMNICANAL_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(common.console, "width", 200)
+    get_settings.cache_clear()
+    common.engine.cache_clear()
+    yield tmp_path / "data"
+    common.engine().dispose()
+    get_settings.cache_clear()
+    common.engine.cache_clear()
+
+
+def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+
+def test_demo_builds_the_brand_and_prints_one_login_per_role(data_dir: Path) -> None:
+    result = invoke("demo", "--no-serve")
+    assert result.exit_code == 0, result.output
+    for login in ("admin@maisondemo.fr", "franchise.alpes@maisondemo.fr", "finance@maisondemo.fr"):
+        assert login in result.output
+    assert "locations: 8 created" in result.output
+    assert (data_dir / "omnicanal.db").exists()
+
+    again = invoke("demo", "--no-serve")
+    assert again.exit_code == 0
+    assert "locations: 0 created, 8 updated" in again.output
+    with common.session_factory()() as session:
+        keys = [k for k in list_api_keys(session, SYSTEM) if k.name == "demo integrator"]
+    assert len(keys) == 2
+    assert sum(k.revoked_at is None for k in keys) == 1, "the previous run's key is revoked"
+
+
+def test_import_reports_bad_rows_and_replay_accepts_them_later(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    assert invoke("db", "upgrade").exit_code == 0
+    entities = tmp_path / "entities.csv"
+    entities.write_text("code,name,kind\nHQ,Maison,hq\n", encoding="utf-8")
+    assert invoke("import", "entities", str(entities)).exit_code == 0
+
+    stores = tmp_path / "stores.csv"
+    stores.write_text(
+        "Code;name;kind;owner_entity_code\nS-1;One;store;HQ\nS-2;Two;store;LATER\n",
+        encoding="utf-8",
+    )
+    result = invoke("import", "locations", str(stores), "--map", "Code=code")
+    assert result.exit_code == 1
+    assert "1 created" in result.output and "1 rejected" in result.output
+    report = tmp_path / "stores.errors.csv"
+    assert "owner_entity_code" in report.read_text()
+
+    entities.write_text("code,name,kind\nLATER,Franchise,franchisee\n", encoding="utf-8")
+    assert invoke("import", "entities", str(entities)).exit_code == 0
+    replay = invoke("import", "replay")
+    assert "1 accepted" in replay.output
+    assert "No rejected rows" in invoke("import", "rejected").output
+
+
+def test_users_and_keys_commands(data_dir: Path) -> None:
+    assert invoke("demo", "--no-serve").exit_code == 0
+    created = invoke(
+        "users", "create", "--email", "new@maisondemo.fr", "--role", "store_staff",
+        "--location", "BREST-SIAM", input="a good password\na good password\n",
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    assert "new@maisondemo.fr" in invoke("users", "list").output
+
+    bad_scope = invoke(
+        "users", "create", "--email", "x@maisondemo.fr", "--role", "advisor",
+        "--location", "NOWHERE", "--password", "a good password",
+    )  # fmt: skip
+    assert bad_scope.exit_code == 1
+    assert "unknown location code 'NOWHERE'" in bad_scope.output
+
+    key = invoke(
+        "apikeys", "create", "--name", "POS Brest", "-p", "network:read", "--location", "BREST-SIAM"
+    )
+    assert key.exit_code == 0
+    token = key.output.strip().splitlines()[-1]
+    assert token.startswith("oc_")
+    key_id = key.output.split("(id ")[1].split(")")[0]
+    assert invoke("apikeys", "revoke", key_id).exit_code == 0
+    assert invoke("apikeys", "revoke", "key_unknown").exit_code == 1
