@@ -24,7 +24,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("OMNICANAL_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_URL = os.environ.get(
+    "OMNICANAL_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def free_port() -> int:
@@ -49,30 +51,43 @@ def prepare_database(backend: str, data_dir: Path) -> str:
     return f"{PG_URL}?options=-csearch_path%3D{schema}"
 
 
-def seed(env: dict[str, str], stores: int) -> str:
-    """Network and an admin key, through the same code paths the CLI uses."""
-    code = f"""
-import sys
-from omnicanal.cli.common import session_factory
-from omnicanal.migrations import upgrade
-from omnicanal.config import get_settings
-from omnicanal.imports import service as imports
-from omnicanal.security import service as sec
-from omnicanal.security.permissions import Permission
-upgrade(get_settings().resolved_database_url)
-f = session_factory()
-imports.run_import(f, sec.SYSTEM, "entities", "bench", [(1, {{"code": "HQ", "name": "HQ", "kind": "hq"}})])
-cities = ["Lyon", "Paris", "Lille", "Nantes", "Rennes", "Brest", "Nice", "Metz"]
-rows = [(i, {{"code": f"S-{{i:05d}}", "name": f"Store {{i}}", "kind": "store", "owner_entity_code": "HQ",
-  "city": cities[i % 8], "capabilities": "click_and_collect|returns" if i % 2 else "returns",
-  "opening_hours": "Mo-Sa 09:30-19:00"}}) for i in range({stores})]
-imports.run_import(f, sec.SYSTEM, "locations", "bench", rows)
-with f.begin() as s:
-    key = sec.create_api_key(s, sec.SYSTEM, sec.NewApiKey(name="bench", permissions=[p.value for p in Permission]))
-print(key.token)
-"""
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    return out.stdout.strip().splitlines()[-1]
+def seed(database_url: str, stores: int) -> str:
+    """A network of `stores` stores and an admin key, through the import paths the CLI uses."""
+    from omnicanal.db import make_engine, make_sessionmaker
+    from omnicanal.imports import service as imports
+    from omnicanal.migrations import upgrade
+    from omnicanal.security import service as security
+    from omnicanal.security.permissions import Permission
+
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    factory = make_sessionmaker(engine)
+    hq = {"code": "HQ", "name": "HQ", "kind": "hq"}
+    imports.run_import(factory, security.SYSTEM, "entities", "bench", [(1, hq)])
+    cities = ["Lyon", "Paris", "Lille", "Nantes", "Rennes", "Brest", "Nice", "Metz"]
+    rows = [
+        (
+            i,
+            {
+                "code": f"S-{i:05d}",
+                "name": f"Store {i}",
+                "kind": "store",
+                "owner_entity_code": "HQ",
+                "city": cities[i % len(cities)],
+                "capabilities": "click_and_collect|returns" if i % 2 else "returns",
+                "opening_hours": "Mo-Sa 09:30-19:00",
+            },
+        )
+        for i in range(stores)
+    ]
+    imports.run_import(factory, security.SYSTEM, "locations", "bench", rows)
+    with factory.begin() as session:
+        every = [p.value for p in Permission]
+        issued = security.create_api_key(
+            session, security.SYSTEM, security.NewApiKey(name="bench", permissions=every)
+        )
+    engine.dispose()
+    return issued.token
 
 
 def measure(label: str, calls: int, call) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -95,7 +110,10 @@ def measure(label: str, calls: int, call) -> dict[str, float]:  # type: ignore[n
         "p99_ms": percentile(latencies, 0.99),
         "per_s": calls / elapsed,
     }
-    print(f"{label:<44} p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms  {result['per_s']:7.0f}/s")
+    print(
+        f"{label:<44} p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms"
+        f"  {result['per_s']:7.0f}/s"
+    )
     return result
 
 
@@ -115,7 +133,7 @@ def main() -> None:
             "OMNICANAL_RUN_DISPATCHER": "false",
             "OMNICANAL_SECRET_KEY": "bench",
         }
-        token = seed(env, args.locations)
+        token = seed(env["OMNICANAL_DATABASE_URL"], args.locations)
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "omnicanal.api.main:app", "--port", str(port),
@@ -136,7 +154,10 @@ def main() -> None:
                 print(f"backend {args.backend}, {args.locations} stores, 1 worker, 8 clients")
 
                 def list_filtered(i: int) -> None:
-                    r = client.get("/api/v1/locations", params={"capability": "click_and_collect", "city": "Lyon"})
+                    r = client.get(
+                        "/api/v1/locations",
+                        params={"capability": "click_and_collect", "city": "Lyon"},
+                    )
                     assert r.status_code == 200
 
                 def get_one(i: int) -> None:
@@ -145,8 +166,17 @@ def main() -> None:
                 owner = client.get("/api/v1/entities").json()[0]["id"]
 
                 def create(i: int) -> None:
-                    body = {"code": f"N-{uuid.uuid4().hex[:12]}", "name": "New", "kind": "store", "owner_entity_id": owner}
-                    r = client.post("/api/v1/locations", json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
+                    body = {
+                        "code": f"N-{uuid.uuid4().hex[:12]}",
+                        "name": "New",
+                        "kind": "store",
+                        "owner_entity_id": owner,
+                    }
+                    r = client.post(
+                        "/api/v1/locations",
+                        json=body,
+                        headers={"Idempotency-Key": uuid.uuid4().hex},
+                    )
                     assert r.status_code == 201, r.text
 
                 measure("GET /locations?capability&city (filtered list)", args.calls, list_filtered)

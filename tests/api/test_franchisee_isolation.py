@@ -20,7 +20,8 @@ from omnicanal.events.models import Delivery, OutboxEvent, WebhookEndpoint
 from omnicanal.network.models import Channel, Entity, Location
 from omnicanal.security.models import ApiKey, User
 from omnicanal.security.permissions import ROLE_PERMISSIONS, Role
-from tests.conftest import Brand, issue_key
+from tests.conftest import Brand, create_user, issue_key
+from tests.web.helpers import csrf_token, sign_in
 
 FRANCHISEE_PERMISSIONS = [
     *sorted(p.value for p in ROLE_PERMISSIONS[Role.FRANCHISEE]),
@@ -131,12 +132,22 @@ def _b_markers(session: Session, brand: Brand) -> set[str]:
     return markers
 
 
-def test_franchisee_key_cannot_reach_another_franchisee_on_any_route(
-    app, client, factory, brand: Brand
+def _franchisee_credentials(kind: str, client, factory, brand: Brand) -> dict[str, str]:
+    """Headers of franchisee A: its API key, or its signed-in user's cookie and CSRF token."""
+    if kind == "api_key":
+        return issue_key(factory, FRANCHISEE_PERMISSIONS, entity_id=brand.franchisee_a)
+    create_user(factory, "gerant@franchise-a.fr", Role.FRANCHISEE, entity_id=brand.franchisee_a)
+    assert sign_in(client, "gerant@franchise-a.fr").status_code == 303
+    return {"X-CSRF-Token": csrf_token(client.get("/network").text)}
+
+
+@pytest.mark.parametrize("credential", ["api_key", "user"])
+def test_franchisee_cannot_reach_another_franchisee_on_any_route(
+    app, client, factory, brand: Brand, credential: str
 ) -> None:
     fillers = _other_franchisee_objects(factory, brand)
     bodies = _bodies(brand)
-    headers = issue_key(factory, FRANCHISEE_PERMISSIONS, entity_id=brand.franchisee_a)
+    headers = _franchisee_credentials(credential, client, factory, brand)
     with factory() as s:
         before = _snapshot(s, brand)
         markers = _b_markers(s, brand)

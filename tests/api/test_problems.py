@@ -118,3 +118,22 @@ def test_readyz_checks_the_database(client) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["status"] == "ready"
+
+
+def test_cookie_session_write_needs_the_csrf_header(client, factory, brand: Brand) -> None:
+    from omnicanal.security.permissions import Role
+    from tests.conftest import create_user
+    from tests.web.helpers import csrf_token, sign_in
+
+    create_user(factory, "admin@maisondemo.fr", Role.ADMIN)
+    assert sign_in(client, "admin@maisondemo.fr").status_code == 303
+    assert client.get("/api/v1/locations").status_code == 200
+    body = {"name": "renamed"}
+    refused = client.patch(f"/api/v1/locations/{brand.store_a}", json=body)
+    assert refused.status_code == 403
+    assert "X-CSRF-Token" in refused.json()["detail"]
+    token = csrf_token(client.get("/network").text)
+    accepted = client.patch(
+        f"/api/v1/locations/{brand.store_a}", json=body, headers={"X-CSRF-Token": token}
+    )
+    assert accepted.status_code == 200

@@ -8,9 +8,12 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from omnicanal.errors import Unauthenticated
+from omnicanal.errors import Forbidden, Unauthenticated
 from omnicanal.security import service as security_service
 from omnicanal.security.permissions import Principal
+from omnicanal.web import csrf
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer oc_…`")
 
@@ -30,11 +33,16 @@ def get_principal(
             raise Unauthenticated("the API key is unknown or revoked")
         request.state.principal = principal
         return principal
-    # The back-office pages call the API with their session cookie.
+    # A signed-in back-office user may call the API with the session cookie; a write then
+    # needs the session's CSRF token in `X-CSRF-Token`, as a form would.
     user_id = request.session.get("user_id") if "session" in request.scope else None
     if user_id:
         principal = security_service.load_user_principal(session, user_id)
         if principal is not None:
+            if request.method not in SAFE_METHODS and not csrf.is_valid(
+                request.session, request.headers.get("x-csrf-token")
+            ):
+                raise Forbidden("a write with the session cookie needs the X-CSRF-Token header")
             request.state.principal = principal
             return principal
     raise Unauthenticated("send an API key as `Authorization: Bearer <key>`")

@@ -1,0 +1,29 @@
+"""The back-office menu: which sections a principal may open. Pure: a principal in, items out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from omnicanal.security.permissions import Permission, Principal
+from omnicanal.web.i18n import N_
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    key: str
+    label: str  # English source text, translated where it is shown
+    path: str
+    permission: Permission
+
+
+# Only pages that exist are listed. A domain's pages join the menu with the permission its
+# users hold (pricing:read for the pricing manager, settlement:read for finance, ...).
+MENU: tuple[MenuItem, ...] = (
+    MenuItem("network", N_("Network"), "/network", Permission.NETWORK_READ),
+    MenuItem("api_keys", N_("API keys"), "/admin/api-keys", Permission.APIKEYS_MANAGE),
+    MenuItem("users", N_("Users"), "/admin/users", Permission.USERS_MANAGE),
+)
+
+
+def menu_for(principal: Principal) -> list[MenuItem]:
+    return [item for item in MENU if principal.has(item.permission)]
