@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     webhook_timeout_seconds: float = 10.0
     webhook_max_attempts: int = 8
+    webhook_allow_private_hosts: bool = Field(
+        default=False,
+        description="Let entity- or location-scoped keys register webhooks on private addresses.",
+    )
     dispatcher_interval_seconds: float = 1.0
     run_dispatcher: bool = Field(
         default=True, description="Run the event dispatcher inside `omnicanal serve`."

@@ -8,7 +8,6 @@ OMNICANAL_REQUIRE_E2E=1 makes it fail.
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -27,29 +26,14 @@ from omnicanal.network import service as network_service
 from omnicanal.security import service as security_service
 from omnicanal.security.permissions import Role
 from omnicanal.security.service import SYSTEM
+from tests.e2e.conftest import shot
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path(os.environ.get("OMNICANAL_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 TABLET = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
 EMAIL = "camille.martin@maison-demo.fr"
 PASSWORD = "correct horse battery"
-
-
-def _browser_missing(reason: str) -> None:
-    if os.environ.get("OMNICANAL_REQUIRE_E2E") == "1":
-        pytest.fail(f"{reason} (OMNICANAL_REQUIRE_E2E=1 makes this test mandatory)")
-    pytest.skip(reason)
 
 
 def _seed(factory: sessionmaker[Session]) -> None:
@@ -154,29 +138,6 @@ def base_url(tmp_path: Path) -> Iterator[str]:
         engine.dispose()
 
 
-@pytest.fixture
-def browser():  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        _browser_missing(f"{CHROMIUM} is missing: install Debian's chromium to run the e2e tests")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _browser_missing("the playwright package is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
 def test_sign_in_read_network_and_switch_language(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
     tablet = browser.new_context(viewport=TABLET, locale="fr-FR")
     page = tablet.new_page()
@@ -184,7 +145,7 @@ def test_sign_in_read_network_and_switch_language(browser, base_url: str) -> Non
     page.goto(f"{base_url}/network")
     assert page.url.startswith(f"{base_url}/login?next=")
     assert page.locator("h1").inner_text() == "Se connecter"
-    _shot(page, "login-tablet-fr")
+    shot(page, "login-tablet-fr")
 
     page.fill("input[name=email]", EMAIL)
     page.fill("input[name=password]", PASSWORD)
@@ -194,7 +155,7 @@ def test_sign_in_read_network_and_switch_language(browser, base_url: str) -> Non
     assert page.locator("h1").inner_text() == "Réseau"
     assert page.get_by_text("Maison Démo Lyon Part-Dieu").is_visible()
     assert page.locator("tbody tr").count() == 4
-    _shot(page, "network-tablet-fr")
+    shot(page, "network-tablet-fr")
 
     page.select_option("select[name=kind]", "warehouse")
     page.get_by_role("button", name="Filtrer").click()
@@ -207,11 +168,11 @@ def test_sign_in_read_network_and_switch_language(browser, base_url: str) -> Non
     page.get_by_role("link", name="Utilisateurs").click()
     page.wait_for_url(f"{base_url}/admin/users")
     assert page.get_by_text("Alex Alpha").is_visible()
-    _shot(page, "users-tablet-fr")
+    shot(page, "users-tablet-fr")
     page.get_by_role("link", name="Clés d’API").click()
     page.wait_for_url(f"{base_url}/admin/api-keys")
     assert page.get_by_text("Caisse Grenoble").is_visible()
-    _shot(page, "api-keys-tablet-fr")
+    shot(page, "api-keys-tablet-fr")
     page.get_by_role("link", name="Réseau").click()
     page.wait_for_url(f"{base_url}/network")
 
@@ -219,7 +180,7 @@ def test_sign_in_read_network_and_switch_language(browser, base_url: str) -> Non
     page.wait_for_url(f"{base_url}/network")
     assert page.locator("h1").inner_text() == "Network"
     assert page.get_by_text("Stores and warehouses").is_visible()
-    _shot(page, "network-tablet-en")
+    shot(page, "network-tablet-en")
 
     phone = browser.new_context(
         viewport=PHONE, storage_state=tablet.storage_state(), is_mobile=True, has_touch=True
@@ -227,15 +188,15 @@ def test_sign_in_read_network_and_switch_language(browser, base_url: str) -> Non
     small = phone.new_page()
     small.goto(f"{base_url}/network")
     assert small.locator("h1").inner_text() == "Network"
-    _shot(small, "network-phone-en")
+    shot(small, "network-phone-en")
     small.get_by_role("button", name="Français").click()
     small.wait_for_url(f"{base_url}/network")
     assert small.locator("h1").inner_text() == "Réseau"
-    _shot(small, "network-phone-fr")
+    shot(small, "network-phone-fr")
 
     anonymous = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     login = anonymous.new_page()
     login.goto(f"{base_url}/login")
-    _shot(login, "login-phone-fr")
+    shot(login, "login-phone-fr")
     for context in (tablet, phone, anonymous):
         context.close()

@@ -1,4 +1,4 @@
-from omnicanal.events.dispatcher import EndpointRoute, targets_for
+from omnicanal.events.routing import EndpointRoute, targets_for
 
 SUBSCRIBERS = {"loyalty": frozenset({"order.*"}), "audit": frozenset({"*"})}
 BRAND_WIDE = EndpointRoute("whe_hq", None, ())

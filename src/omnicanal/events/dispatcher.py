@@ -9,12 +9,11 @@ on PostgreSQL they skip each other's locked rows, and every claim is a condition
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,11 +29,10 @@ from omnicanal.errors import Conflict, NotFound
 from omnicanal.events import outbox, signing
 from omnicanal.events.backoff import is_exhausted, next_delay
 from omnicanal.events.models import Delivery, OutboxEvent, WebhookEndpoint
+from omnicanal.events.routing import SUBSCRIBER, WEBHOOK, EndpointRoute, targets_for, webhook_body
 
 logger = logging.getLogger("omnicanal.events")
 
-SUBSCRIBER = "subscriber:"
-WEBHOOK = "webhook:"
 ERROR_LENGTH = 2000
 _rng = random.Random()
 
@@ -52,48 +50,6 @@ class DispatchStats:
 
     def __bool__(self) -> bool:
         return bool(self.fanned_out or self.attempted)
-
-
-# --- routing: which targets get an event (pure) ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class EndpointRoute:
-    id: str
-    entity_id: str | None
-    event_types: tuple[str, ...]
-
-
-def targets_for(
-    event_type: str,
-    event_entity_id: str | None,
-    subscriber_types: Mapping[str, frozenset[str]],
-    endpoints: Iterable[EndpointRoute],
-) -> list[str]:
-    """Every subscriber whose types match, and every endpoint that may see the event: a
-    brand-wide endpoint sees all events, an entity's endpoint only that entity's events."""
-    targets = [
-        SUBSCRIBER + name
-        for name, types in sorted(subscriber_types.items())
-        if outbox.matches(types, event_type)
-    ]
-    for endpoint in endpoints:
-        if endpoint.entity_id is not None and endpoint.entity_id != event_entity_id:
-            continue
-        if endpoint.event_types and not outbox.matches(list(endpoint.event_types), event_type):
-            continue
-        targets.append(WEBHOOK + endpoint.id)
-    return targets
-
-
-def webhook_body(event: outbox.Event) -> bytes:
-    message = {
-        "id": event.id,
-        "type": event.type,
-        "timestamp": event.occurred_at.isoformat(),
-        "data": event.payload,
-    }
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 # --- one round ------------------------------------------------------------------------------

@@ -7,15 +7,18 @@ exactly as if it did not exist, so that one franchisee cannot probe for another'
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from omnicanal.config import get_settings
 from omnicanal.errors import InvalidInput, NotFound
-from omnicanal.events import dispatcher, signing
+from omnicanal.events import dispatcher, routing, signing
 from omnicanal.events.models import Delivery, OutboxEvent, WebhookEndpoint
 from omnicanal.network import service as network_service
 from omnicanal.network.models import Entity
@@ -93,12 +96,36 @@ class EndpointChanges:
     active: bool | None = None
 
 
-def _check_url(url: str) -> str:
+def _check_url(url: str, principal: Principal) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2000:
         raise InvalidInput("url must be an http(s) URL with a host", field="url")
+    # A franchisee or a store must not make omnicanal call into the brand's own network.
+    confined = not principal.scope.is_brand and not get_settings().webhook_allow_private_hosts
+    if confined and targets_private_network(parts.hostname):
+        raise InvalidInput("url points to a private, loopback or link-local address", field="url")
     return url
+
+
+def is_private_address(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    return not ip.is_global or ip.is_multicast
+
+
+def targets_private_network(hostname: str) -> bool:
+    """Whether the host is, or resolves to, an address outside the public internet."""
+    try:
+        return is_private_address(hostname)
+    except ValueError:
+        pass  # a name, not an address
+    if hostname.lower() == "localhost" or hostname.lower().endswith(".localhost"):
+        return True
+    try:
+        infos = socket.getaddrinfo(hostname, None, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return False  # unresolvable now; the delivery will fail and be retried
+    return any(is_private_address(str(info[4][0])) for info in infos)
 
 
 def _check_event_types(event_types: list[str] | None) -> list[str]:
@@ -137,7 +164,7 @@ def create_endpoint(session: Session, principal: Principal, data: NewEndpoint) -
     require(principal, Permission.WEBHOOKS_MANAGE)
     endpoint = WebhookEndpoint(
         entity_id=_owner_for_new_endpoint(session, principal, data.entity_id),
-        url=_check_url(data.url),
+        url=_check_url(data.url, principal),
         description=data.description,
         secret=signing.new_secret(),
         event_types=_check_event_types(data.event_types),
@@ -172,7 +199,7 @@ def update_endpoint(
 ) -> WebhookEndpoint:
     endpoint = get_endpoint(session, principal, endpoint_id)
     if changes.url is not None:
-        endpoint.url = _check_url(changes.url)
+        endpoint.url = _check_url(changes.url, principal)
     if changes.description is not None:
         endpoint.description = changes.description or None
     if changes.event_types is not None:
@@ -211,9 +238,9 @@ def list_deliveries(
         query = query.where(Delivery.status == status)
     if endpoint_id is not None:
         endpoint = get_endpoint(session, principal, endpoint_id)
-        query = query.where(Delivery.target == dispatcher.WEBHOOK + endpoint.id)
+        query = query.where(Delivery.target == routing.WEBHOOK + endpoint.id)
     elif not principal.scope.is_brand:
-        targets = [dispatcher.WEBHOOK + e.id for e in list_endpoints(session, principal)]
+        targets = [routing.WEBHOOK + e.id for e in list_endpoints(session, principal)]
         query = query.where(Delivery.target.in_(targets))
     return list(session.scalars(query.limit(_limit(limit))))
 
@@ -221,9 +248,9 @@ def list_deliveries(
 def _sees_delivery(session: Session, principal: Principal, delivery: Delivery) -> bool:
     if principal.scope.is_brand:
         return True
-    if not delivery.target.startswith(dispatcher.WEBHOOK):
+    if not delivery.target.startswith(routing.WEBHOOK):
         return False  # in-process subscribers are the brand's own plumbing
-    endpoint = session.get(WebhookEndpoint, delivery.target.removeprefix(dispatcher.WEBHOOK))
+    endpoint = session.get(WebhookEndpoint, delivery.target.removeprefix(routing.WEBHOOK))
     reachable = _reachable_entities(session, principal)
     return endpoint is not None and _reaches(reachable, endpoint.entity_id)
 
