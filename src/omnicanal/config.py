@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     webhook_timeout_seconds: float = 10.0
     webhook_max_attempts: int = 8
+    webhook_concurrency: int = Field(
+        default=8, ge=1, description="Webhook calls in flight at once."
+    )
     webhook_allow_private_hosts: bool = Field(
         default=False,
         description="Let entity- or location-scoped keys register webhooks on private addresses.",

@@ -14,6 +14,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -82,9 +83,21 @@ def dispatch_once(
     own_client = http is None
     client = http or httpx.Client(timeout=settings.webhook_timeout_seconds)
     try:
-        for job in jobs:
-            outcome = _attempt(factory, settings, client, job, now)
-            setattr(stats, outcome, getattr(stats, outcome) + 1)
+        _run_subscribers(
+            factory, settings, [j for j in jobs if j.target.startswith(SUBSCRIBER)], now, stats
+        )
+        webhooks = [job for job in jobs if job.target.startswith(WEBHOOK)]
+        # Receivers are called side by side, so one slow endpoint does not hold up the others;
+        # their results are then recorded in one transaction.
+        with ThreadPoolExecutor(max_workers=settings.webhook_concurrency) as pool:
+            errors = list(pool.map(lambda job: _post_webhook(settings, client, job), webhooks))
+        with transaction(factory) as session:
+            for job, error in zip(webhooks, errors, strict=True):
+                if error is None:
+                    _mark_delivered(session, job.delivery_id, now)
+                    _count(stats, "delivered")
+                else:
+                    _count(stats, _record_failure(session, settings, job, now, error))
     finally:
         if own_client:
             client.close()
@@ -112,20 +125,20 @@ def _fan_out(factory: sessionmaker[Session], now: datetime, limit: int) -> int:
             for e in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active))
         ]
         subscriber_types = {name: types for name, (types, _) in outbox.subscribers().items()}
-        fanned_out = 0
+        # One conditional update marks the batch; RETURNING says which rows this dispatcher won.
+        mark = (
+            update(OutboxEvent.__table__)
+            .where(OutboxEvent.id.in_([e.id for e in events]), OutboxEvent.fanned_out_at.is_(None))
+            .values(fanned_out_at=now)
+            .returning(OutboxEvent.__table__.c.id)
+        )
+        won = set(session.scalars(mark))
         for event in events:
-            mark = (
-                update(OutboxEvent)
-                .where(OutboxEvent.id == event.id, OutboxEvent.fanned_out_at.is_(None))
-                .values(fanned_out_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            if session.execute(mark).rowcount != 1:  # type: ignore[attr-defined]
+            if event.id not in won:
                 continue  # another dispatcher got there first
             for target in targets_for(event.type, event.entity_id, subscriber_types, endpoints):
                 session.add(Delivery(event_id=event.id, target=target, next_attempt_at=now))
-            fanned_out += 1
-        return fanned_out
+        return len(won)
 
 
 def _lease(settings: Settings) -> timedelta:
@@ -163,7 +176,7 @@ def _claim(
                 select(WebhookEndpoint).where(WebhookEndpoint.id.in_(endpoint_ids))
             )
         }
-        jobs: list[_Job] = []
+        claimable: list[Delivery] = []
         for delivery in deliveries:
             endpoint = None
             if delivery.target.startswith(WEBHOOK):
@@ -178,17 +191,26 @@ def _claim(
                 error = "the last attempt was interrupted before its result was recorded"
                 stats.dead += _give_up(session, delivery.id, error)
                 continue
-            claim = (
-                update(Delivery)
-                .where(Delivery.id == delivery.id, Delivery.status == "pending")
-                .where(Delivery.next_attempt_at <= now, Delivery.attempts == delivery.attempts)
-                .values(attempts=delivery.attempts + 1, next_attempt_at=now + _lease(settings))
-                .execution_options(synchronize_session=False)
+            claimable.append(delivery)
+        if not claimable:
+            return []
+        table = Delivery.__table__
+        claim = (
+            update(table)
+            .where(
+                table.c.id.in_([d.id for d in claimable]),
+                table.c.status == "pending",
+                table.c.next_attempt_at <= now,
             )
-            if session.execute(claim).rowcount != 1:  # type: ignore[attr-defined]
-                continue
-            jobs.append(_job(delivery, events[delivery.event_id], endpoint))
-        return jobs
+            .values(attempts=table.c.attempts + 1, next_attempt_at=now + _lease(settings))
+            .returning(table.c.id)
+        )
+        won = set(session.scalars(claim))
+        return [
+            _job(d, events[d.event_id], endpoints.get(d.target.removeprefix(WEBHOOK)))
+            for d in claimable
+            if d.id in won
+        ]
 
 
 def _job(delivery: Delivery, event: OutboxEvent, endpoint: WebhookEndpoint | None) -> _Job:
@@ -201,7 +223,7 @@ def _job(delivery: Delivery, event: OutboxEvent, endpoint: WebhookEndpoint | Non
 def _give_up(session: Session, delivery_id: str, error: str) -> int:
     """Mark a pending delivery dead; 1 if this call did it, 0 if another dispatcher did."""
     dead = (
-        update(Delivery)
+        update(Delivery.__table__)
         .where(Delivery.id == delivery_id, Delivery.status == "pending")
         .values(status="dead", last_error=error)
         .execution_options(synchronize_session=False)
@@ -209,32 +231,38 @@ def _give_up(session: Session, delivery_id: str, error: str) -> int:
     return int(session.execute(dead).rowcount)  # type: ignore[attr-defined]
 
 
-def _attempt(
-    factory: sessionmaker[Session], settings: Settings, http: httpx.Client, job: _Job, now: datetime
-) -> str:
-    """Try one claimed delivery; returns the DispatchStats field to count it under."""
-    if job.target.startswith(SUBSCRIBER):
-        error = _call_subscriber(factory, job, now)
-    else:
-        error = _post_webhook(settings, http, job)
-        if error is None:
-            with transaction(factory) as session:
-                _mark_delivered(session, job.delivery_id, now)
-    if error is None:
-        return "delivered"
-    logger.warning("delivery %s to %s failed: %s", job.delivery_id, job.target, error)
-    return _record_failure(factory, settings, job.delivery_id, now, error)
+def _count(stats: DispatchStats, outcome: str) -> None:
+    setattr(stats, outcome, getattr(stats, outcome) + 1)
 
 
-def _call_subscriber(factory: sessionmaker[Session], job: _Job, now: datetime) -> str | None:
+def _run_subscribers(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    jobs: list[_Job],
+    now: datetime,
+    stats: DispatchStats,
+) -> None:
+    """One transaction for the batch, one savepoint per delivery: a handler's writes and its
+    delivered mark stand or fall together, and a crash before the commit redelivers them all."""
+    if not jobs:
+        return
+    with transaction(factory) as session:
+        for job in jobs:
+            error = _call_subscriber(session, job, now)
+            if error is None:
+                _count(stats, "delivered")
+            else:
+                _count(stats, _record_failure(session, settings, job, now, error))
+
+
+def _call_subscriber(session: Session, job: _Job, now: datetime) -> str | None:
     name = job.target.removeprefix(SUBSCRIBER)
     registered = outbox.subscribers().get(name)
     if registered is None:
         return f"no subscriber {name!r} is registered in this process"
     _, handler = registered
     try:
-        # The handler's writes and the delivered mark commit together, or not at all.
-        with transaction(factory) as session:
+        with session.begin_nested():
             handler(session, job.event)
             _mark_delivered(session, job.delivery_id, now)
     except Exception as exc:
@@ -263,7 +291,7 @@ def _post_webhook(settings: Settings, http: httpx.Client, job: _Job) -> str | No
 
 def _mark_delivered(session: Session, delivery_id: str, now: datetime) -> None:
     session.execute(
-        update(Delivery)
+        update(Delivery.__table__)
         .where(Delivery.id == delivery_id)
         .values(status="delivered", delivered_at=now)
         .execution_options(synchronize_session=False)
@@ -271,18 +299,18 @@ def _mark_delivered(session: Session, delivery_id: str, now: datetime) -> None:
 
 
 def _record_failure(
-    factory: sessionmaker[Session], settings: Settings, delivery_id: str, now: datetime, error: str
+    session: Session, settings: Settings, job: _Job, now: datetime, error: str
 ) -> str:
-    with transaction(factory) as session:
-        delivery = session.get(Delivery, delivery_id, with_for_update=_is_postgresql(session))
-        if delivery is None or delivery.status != "pending":
-            return "failed"
-        delivery.last_error = error[:ERROR_LENGTH]
-        if is_exhausted(delivery.attempts, settings.webhook_max_attempts):
-            delivery.status = "dead"
-            return "dead"
-        delivery.next_attempt_at = now + next_delay(delivery.attempts, _rng)
+    logger.warning("delivery %s to %s failed: %s", job.delivery_id, job.target, error)
+    delivery = session.get(Delivery, job.delivery_id, with_for_update=_is_postgresql(session))
+    if delivery is None or delivery.status != "pending":
         return "failed"
+    delivery.last_error = error[:ERROR_LENGTH]
+    if is_exhausted(delivery.attempts, settings.webhook_max_attempts):
+        delivery.status = "dead"
+        return "dead"
+    delivery.next_attempt_at = now + next_delay(delivery.attempts, _rng)
+    return "failed"
 
 
 # --- replay ---------------------------------------------------------------------------------
