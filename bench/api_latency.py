@@ -1,24 +1,26 @@
 """API latency and throughput through real HTTP (uvicorn), on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/api_latency.py [--backend sqlite|postgresql] [--locations 400]
+    .venv/bin/python bench/api_latency.py [--backend sqlite|postgresql] [--workers 1]
 
-Seeds a network of N stores, then measures, with 8 concurrent clients:
-- reads: GET /api/v1/locations?capability=click_and_collect&city=… and GET /locations/{id}
-- writes: POST /api/v1/locations with an Idempotency-Key (each a new store)
+Seeds a network of N stores, then loads the server with `wrk` (Debian's package; 2 threads,
+8 connections, 10 s per figure) so that the load generator costs the server little CPU:
+- GET /api/v1/locations?capability=click_and_collect&city=Lyon (filtered list, ~25 rows)
+- GET /api/v1/locations/{id}
+- POST /api/v1/locations with an Idempotency-Key (each request a new store)
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -33,11 +35,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def prepare_database(backend: str, data_dir: Path) -> str:
@@ -90,39 +87,53 @@ def seed(database_url: str, stores: int) -> str:
     return issued.token
 
 
-def measure(label: str, calls: int, call) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    latencies: list[float] = []
+WRK_POST = """
+counter = 0
+setup = function(thread) thread:set("id", math.random(1000000)) end
+request = function()
+  counter = counter + 1
+  local code = string.format("W%d-%d", id, counter)
+  local body = '{"code":"' .. code .. '","name":"New","kind":"store","owner_entity_id":"OWNER"}'
+  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer TOKEN",
+                   ["Idempotency-Key"] = code}
+  return wrk.format("POST", "/api/v1/locations", headers, body)
+end
+"""
 
-    def one(i: int) -> None:
-        started = time.perf_counter()
-        call(i)
-        latencies.append((time.perf_counter() - started) * 1000)
 
-    for i in range(20):  # warm-up
-        one(-i - 1)
-    latencies.clear()
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(one, range(calls)))
-    elapsed = time.perf_counter() - started
-    result = {
-        "p50_ms": statistics.median(latencies),
-        "p99_ms": percentile(latencies, 0.99),
-        "per_s": calls / elapsed,
-    }
-    print(
-        f"{label:<44} p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms"
-        f"  {result['per_s']:7.0f}/s"
-    )
-    return result
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    assert match, f"unexpected wrk duration {text!r}"
+    value, unit = match.groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+def wrk(label: str, url: str, token: str, seconds: int, script: str | None = None) -> None:
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency"]
+    command += ["-H", f"Authorization: Bearer {token}"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        if script:
+            lua.write(script)
+            lua.flush()
+            command += ["-s", lua.name]
+        out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    assert errors is None, f"{label}: {errors.group(1)} failed requests\n{out}"
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    print(f"{label:<46} p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  {rate:7.0f}/s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--locations", type=int, default=400)
-    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--seconds", type=int, default=10)
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("this benchmark needs wrk: apt-get install wrk")
 
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
@@ -137,51 +148,34 @@ def main() -> None:
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "omnicanal.api.main:app", "--port", str(port),
-             "--log-level", "warning", "--no-access-log"],
+             "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
             env=env,
         )  # fmt: skip
         try:
             base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
+            headers = {"Authorization": f"Bearer {token}"}
+            for _ in range(200):
                 try:
-                    if httpx.get(f"{base}/healthz").status_code == 200:
+                    if httpx.get(f"{base}/readyz").status_code == 200:
                         break
                 except httpx.HTTPError:
                     time.sleep(0.1)
-            headers = {"Authorization": f"Bearer {token}"}
             with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
                 first = client.get("/api/v1/locations", params={"city": "Lyon"}).json()[0]["id"]
-                print(f"backend {args.backend}, {args.locations} stores, 1 worker, 8 clients")
-
-                def list_filtered(i: int) -> None:
-                    r = client.get(
-                        "/api/v1/locations",
-                        params={"capability": "click_and_collect", "city": "Lyon"},
-                    )
-                    assert r.status_code == 200
-
-                def get_one(i: int) -> None:
-                    assert client.get(f"/api/v1/locations/{first}").status_code == 200
-
                 owner = client.get("/api/v1/entities").json()[0]["id"]
-
-                def create(i: int) -> None:
-                    body = {
-                        "code": f"N-{uuid.uuid4().hex[:12]}",
-                        "name": "New",
-                        "kind": "store",
-                        "owner_entity_id": owner,
-                    }
-                    r = client.post(
-                        "/api/v1/locations",
-                        json=body,
-                        headers={"Idempotency-Key": uuid.uuid4().hex},
-                    )
-                    assert r.status_code == 201, r.text
-
-                measure("GET /locations?capability&city (filtered list)", args.calls, list_filtered)
-                measure("GET /locations/{id}", args.calls, get_one)
-                measure("POST /locations with Idempotency-Key", args.calls // 2, create)
+            print(
+                f"backend {args.backend}, {args.locations} stores, {args.workers} worker(s), "
+                "wrk 2 threads x 8 connections"
+            )
+            wrk(
+                "GET /locations?capability&city (filtered list)",
+                f"{base}/api/v1/locations?capability=click_and_collect&city=Lyon",
+                token,
+                args.seconds,
+            )
+            wrk("GET /locations/{id}", f"{base}/api/v1/locations/{first}", token, args.seconds)
+            script = WRK_POST.replace("OWNER", owner).replace("TOKEN", token)
+            wrk("POST /locations with Idempotency-Key", base, token, args.seconds, script)
         finally:
             server.terminate()
             server.wait(timeout=10)
