@@ -102,6 +102,21 @@ def import_entities(
     _run("entities", file, format, map, report)
 
 
+@import_app.command("channels")
+def import_channels(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or JSON Lines file."),
+    format: str = typer.Option(None, "--format", help=FORMAT_HELP),
+    map: list[str] = typer.Option(None, "--map", help=MAP_HELP),
+    report: Path = typer.Option(None, help=REPORT_HELP),
+) -> None:
+    """Sales channels, matched on `code`.
+
+    Columns: code, name, kind (store|web|app|call_center|marketplace|social), entity_code
+    (or entity_id), active.
+    """
+    _run("channels", file, format, map, report)
+
+
 @import_app.command("rejected")
 def list_rejected(
     kind: str = typer.Option(None, help="Only this kind."),

@@ -43,5 +43,25 @@ def import_entity(session: Session, principal: Principal, row: dict[str, Any]) -
     return "updated"
 
 
+def import_channel(session: Session, principal: Principal, row: dict[str, Any]) -> Outcome:
+    row = {k: v for k, v in row.items() if v is not None}
+    entity_code = row.pop("entity_code", None)
+    if entity_code and "entity_id" not in row:
+        entity = service.get_entity_by_code(session, str(entity_code))
+        if entity is None:
+            raise InvalidInput(f"unknown entity code {entity_code!r}", field="entity_code")
+        row["entity_id"] = entity.id
+    data = schemas.ChannelCreate.model_validate(row)
+    existing = service.get_channel_by_code(session, data.code)
+    if existing is None:
+        service.create_channel(session, principal, data)
+        return "created"
+    service.update_channel(
+        session, principal, existing.id, schemas.ChannelUpdate(name=data.name, active=data.active)
+    )
+    return "updated"
+
+
 register_importer("locations", import_location)
+register_importer("channels", import_channel)
 register_importer("entities", import_entity)

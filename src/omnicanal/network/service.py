@@ -262,13 +262,17 @@ def get_channel(session: Session, principal: Principal, channel_id: str) -> Chan
     return channel
 
 
+def get_channel_by_code(session: Session, code: str) -> Channel | None:
+    return session.scalars(select(Channel).where(Channel.code == code)).one_or_none()
+
+
 def create_channel(session: Session, principal: Principal, data: schemas.ChannelCreate) -> Channel:
     require(principal, Permission.ENTITIES_WRITE)
     if not principal.scope.is_brand:
         raise Forbidden("only a brand-wide user or key can create channels")
     if session.get(Entity, data.entity_id) is None:
         raise InvalidInput(f"unknown entity {data.entity_id!r}", field="entity_id")
-    if session.scalars(select(Channel).where(Channel.code == data.code)).first():
+    if get_channel_by_code(session, data.code):
         raise Conflict(f"a channel with code {data.code!r} exists", field="code")
     channel = Channel(**data.model_dump())
     session.add(channel)
