@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 from omnicanal.cli import common
 from omnicanal.cli.main import app
 from omnicanal.config import get_settings
-from omnicanal.security.service import SYSTEM, list_api_keys
+from omnicanal.network.schemas import LocationFilter
+from omnicanal.network.service import list_locations
+from omnicanal.security.service import SYSTEM, get_user_by_email, list_api_keys
 
 runner = CliRunner()
 
@@ -34,19 +36,24 @@ def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def
     return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
 
-def test_demo_builds_the_brand_and_prints_one_login_per_role(data_dir: Path) -> None:
-    result = invoke("demo", "--no-serve")
+def test_demo_builds_the_simulated_brand_and_prints_one_login_per_role(data_dir: Path) -> None:
+    result = invoke("demo", "--no-serve", "--scale", "tiny")
     assert result.exit_code == 0, result.output
-    for login in ("admin@maisondemo.fr", "franchise.alpes@maisondemo.fr", "finance@maisondemo.fr"):
+    for login in ("admin@maisondemo.fr", "franchise@maisondemo.fr", "finance@maisondemo.fr"):
         assert login in result.output
-    assert "locations: 8 created" in result.output
-    assert (data_dir / "omnicanal.db").exists()
+    assert "Generating the simulated brand" in result.output
+    assert (data_dir / "brand" / "manifest.json").exists()
+    with common.session_factory()() as session:
+        stores = list_locations(session, SYSTEM, LocationFilter(kind="store"))
+        assert len(stores) == 12, "every simulated store was loaded"
 
-    again = invoke("demo", "--no-serve")
+    again = invoke("demo", "--no-serve", "--scale", "tiny")
     assert again.exit_code == 0
-    assert "locations: 0 created, 8 updated" in again.output
+    assert "Reusing the simulated brand" in again.output
     with common.session_factory()() as session:
         keys = [k for k in list_api_keys(session, SYSTEM) if k.name == "demo integrator"]
+        franchisee = get_user_by_email(session, "franchise@maisondemo.fr")
+        assert franchisee is not None and franchisee.scope_entity_id is not None
     assert len(keys) == 2
     assert sum(k.revoked_at is None for k in keys) == 1, "the previous run's key is revoked"
 
@@ -78,10 +85,10 @@ def test_import_reports_bad_rows_and_replay_accepts_them_later(
 
 
 def test_users_and_keys_commands(data_dir: Path) -> None:
-    assert invoke("demo", "--no-serve").exit_code == 0
+    assert invoke("demo", "--no-serve", "--scale", "tiny").exit_code == 0
     created = invoke(
         "users", "create", "--email", "new@maisondemo.fr", "--role", "store_staff",
-        "--location", "BREST-SIAM", input="a good password\na good password\n",
+        "--location", "LYON", input="a good password\na good password\n",
     )  # fmt: skip
     assert created.exit_code == 0, created.output
     assert "new@maisondemo.fr" in invoke("users", "list").output
@@ -94,7 +101,7 @@ def test_users_and_keys_commands(data_dir: Path) -> None:
     assert "unknown location code 'NOWHERE'" in bad_scope.output
 
     key = invoke(
-        "apikeys", "create", "--name", "POS Brest", "-p", "network:read", "--location", "BREST-SIAM"
+        "apikeys", "create", "--name", "POS Lyon", "-p", "network:read", "--location", "LYON"
     )
     assert key.exit_code == 0
     token = key.output.strip().splitlines()[-1]

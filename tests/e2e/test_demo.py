@@ -37,7 +37,7 @@ def test_demo_serves_the_back_office_with_the_printed_admin_login(browser, tmp_p
     log = tmp_path / "demo.log"
     with log.open("w") as out:
         demo = subprocess.Popen(
-            [sys.executable, "-m", "omnicanal.cli", "demo", "--port", str(port)],
+            [sys.executable, "-m", "omnicanal.cli", "demo", "--port", str(port), "--scale", "tiny"],
             env=env,
             cwd=tmp_path,
             stdout=out,
@@ -67,7 +67,7 @@ def test_demo_serves_the_back_office_with_the_printed_admin_login(browser, tmp_p
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_url(f"{base}/network")
         assert page.locator("h1").inner_text() == "Réseau"
-        assert page.get_by_text("Lyon Part-Dieu").first.is_visible()
+        assert page.get_by_text("Maison Démo Lyon").first.is_visible()
         assert page.get_by_text("Entrepôt de Mâcon").first.is_visible()
         shot(page, "demo-network-fr")
 

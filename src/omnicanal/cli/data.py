@@ -19,31 +19,45 @@ import_app = typer.Typer(
 )
 
 
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    )
+
+
+def import_file(
+    kind: str,
+    path: Path,
+    progress: Progress,
+    fmt: str | None = None,
+    column_map: dict[str, str] | None = None,
+) -> imports.ImportReport:
+    """Import one file through the import path of `kind`, advancing a progress bar."""
+    total = readers.count_rows(path, fmt)
+    rows = (
+        (number, readers.apply_mapping(row, column_map or {}))
+        for number, row in readers.read_rows(path, fmt)
+    )
+    task = progress.add_task(f"Importing {kind}", total=total)
+    return imports.run_import(
+        session_factory(),
+        SYSTEM,
+        kind,
+        str(path),
+        rows,
+        on_progress=lambda n: progress.advance(task, n),
+    )
+
+
 def _run(kind: str, path: Path, fmt: str | None, mapping: list[str], report: Path | None) -> None:
     try:
         column_map = readers.parse_mapping(mapping or [])
-        total = readers.count_rows(path, fmt)
-        rows = (
-            (number, readers.apply_mapping(row, column_map))
-            for number, row in readers.read_rows(path, fmt)
-        )
-        with Progress(
-            TextColumn(f"Importing {kind}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=False,
-        ) as progress:
-            task = progress.add_task(kind, total=total)
-            result = imports.run_import(
-                session_factory(),
-                SYSTEM,
-                kind,
-                str(path),
-                rows,
-                on_progress=lambda n: progress.advance(task, n),
-            )
+        with progress_bar() as progress:
+            result = import_file(kind, path, progress, fmt, column_map)
     except (readers.UnreadableFile, ValueError, OSError) as exc:
         err_console.print(f"[red]Cannot import {path}:[/] {exc}")
         raise typer.Exit(code=2) from exc

@@ -1,124 +1,91 @@
-"""`omnicanal demo`: a small brand loaded through the import paths, one login per role, served.
+"""`omnicanal demo`: the simulated brand "Maison Démo" loaded through omnicanal's own import
+paths, one login per role, served.
 
-Until the simulated brand lands, the network below stands in for it.
+The brand is generated once into `DATA_DIR/brand` and reused while its seed and scale match.
+Each domain's files are loaded as that domain lands; what is loaded is listed in `LOADED`.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
+import time
+from pathlib import Path
 
 import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
 from omnicanal.cli.common import console, session_factory, settings
-from omnicanal.imports import service as imports
-from omnicanal.network import schemas as network_schemas
+from omnicanal.cli.data import import_file, progress_bar
 from omnicanal.network import service as network_service
 from omnicanal.security import service as security_service
 from omnicanal.security.permissions import Permission, Role
 from omnicanal.security.service import SYSTEM
 
-ENTITIES = [
-    {"code": "HQ", "name": "Maison Démo", "kind": "hq", "legal_name": "Maison Démo SAS"},
-    {"code": "WEB", "name": "maisondemo.fr", "kind": "web_shop"},
-    {"code": "APP", "name": "Appli Maison Démo", "kind": "app"},
-    {"code": "CALL", "name": "Service clients", "kind": "call_center"},
-    {"code": "OWN", "name": "Magasins intégrés", "kind": "own_store"},
-    {"code": "FR-ALPES", "name": "Franchise Alpes", "kind": "franchisee"},
-    {"code": "FR-BZH", "name": "Franchise Bretagne", "kind": "franchisee"},
-    {"code": "MKP-1", "name": "Vendeur Marketplace Un", "kind": "marketplace_seller"},
+# The simulated brand's files that omnicanal's import paths take today, in load order.
+LOADED = [
+    ("entities", "network/entities.csv"),
+    ("locations", "network/locations.csv"),
+    ("channels", "network/channels.csv"),
 ]
 
-_STORE = "click_and_collect|returns|reserve_in_store"
-LOCATIONS = [
-    ("WH-MACON", "Entrepôt de Mâcon", "warehouse", "HQ", "Rue du Port", "71000", "Mâcon",
-     46.3069, 4.8286, "Mo-Fr 06:00-21:00", "home_delivery"),
-    ("PARIS-RIVOLI", "Paris Rivoli", "store", "OWN", "75 rue de Rivoli", "75001", "Paris",
-     48.8603, 2.3477, "Mo-Sa 10:00-20:00; Su 11:00-19:00", _STORE + "|ship_from_store"),
-    ("LYON-PARTDIEU", "Lyon Part-Dieu", "store", "OWN", "17 rue du Dr Bouchut", "69003", "Lyon",
-     45.7610, 4.8566, "Mo-Sa 09:30-20:00", _STORE + "|ship_from_store"),
-    ("BORDEAUX-SCATHERINE", "Bordeaux Sainte-Catherine", "store", "OWN", "rue Sainte-Catherine",
-     "33000", "Bordeaux", 44.8400, -0.5737, "Mo-Sa 10:00-19:30", _STORE),
-    ("GRENOBLE-VICTORHUGO", "Grenoble Victor-Hugo", "store", "FR-ALPES", "place Victor-Hugo",
-     "38000", "Grenoble", 45.1885, 5.7245, "Tu-Sa 09:30-19:00", _STORE),
-    ("ANNECY-VIEILLEVILLE", "Annecy Vieille-Ville", "store", "FR-ALPES", "rue Sainte-Claire",
-     "74000", "Annecy", 45.8992, 6.1256, "Mo-Sa 10:00-12:30,14:00-19:00", "returns"),
-    ("RENNES-REPUBLIQUE", "Rennes République", "store", "FR-BZH", "place de la République",
-     "35000", "Rennes", 48.1100, -1.6794, "Mo-Sa 10:00-19:00", _STORE),
-    ("BREST-SIAM", "Brest Siam", "store", "FR-BZH", "rue de Siam", "29200", "Brest",
-     48.3904, -4.4861, "Mo-Sa 10:00-19:00", "click_and_collect|returns"),
-]  # fmt: skip
+DEMO_STORE = "LYON"  # where the demo's store manager and store staff work
 
-CHANNELS = [
-    ("web", "Site web", "web", "WEB"),
-    ("app", "Application mobile", "app", "APP"),
-    ("call_center", "Service clients", "call_center", "CALL"),
-    ("store", "Magasins", "store", "OWN"),
-    ("store:FR-ALPES", "Magasins Franchise Alpes", "store", "FR-ALPES"),
-    ("store:FR-BZH", "Magasins Franchise Bretagne", "store", "FR-BZH"),
-    ("marketplace", "Marketplace", "marketplace", "MKP-1"),
-]
-
-# (role, e-mail, entity code for the scope, location codes for the scope)
+# (role, e-mail, scope): "franchisee" scopes to the brand's first franchisee, "store" to DEMO_STORE.
 LOGINS = [
-    (Role.ADMIN, "admin@maisondemo.fr", None, None),
-    (Role.HQ_ANALYST, "analyste@maisondemo.fr", None, None),
-    (Role.PRICING_MANAGER, "prix@maisondemo.fr", None, None),
-    (Role.STORE_MANAGER, "directeur.lyon@maisondemo.fr", None, ["LYON-PARTDIEU"]),
-    (Role.STORE_STAFF, "vendeur.lyon@maisondemo.fr", None, ["LYON-PARTDIEU"]),
-    (Role.ADVISOR, "conseiller@maisondemo.fr", None, None),
-    (Role.FRANCHISEE, "franchise.alpes@maisondemo.fr", "FR-ALPES", None),
-    (Role.FINANCE, "finance@maisondemo.fr", None, None),
+    (Role.ADMIN, "admin@maisondemo.fr", None),
+    (Role.HQ_ANALYST, "analyste@maisondemo.fr", None),
+    (Role.PRICING_MANAGER, "prix@maisondemo.fr", None),
+    (Role.STORE_MANAGER, "directeur.lyon@maisondemo.fr", "store"),
+    (Role.STORE_STAFF, "vendeur.lyon@maisondemo.fr", "store"),
+    (Role.ADVISOR, "conseiller@maisondemo.fr", None),
+    (Role.FRANCHISEE, "franchise@maisondemo.fr", "franchisee"),
+    (Role.FINANCE, "finance@maisondemo.fr", None),
 ]
+DEMO_KEY_NAME = "demo integrator"
 
 
-def _location_rows() -> list[tuple[int, dict[str, object]]]:
-    keys = ("code", "name", "kind", "owner_entity_code", "street", "postal_code", "city",
-            "latitude", "longitude", "opening_hours", "capabilities")  # fmt: skip
-    return [(n, dict(zip(keys, row, strict=True))) for n, row in enumerate(LOCATIONS, start=1)]
+def ensure_brand(brand_dir: Path, scale_name: str, seed: int) -> bool:
+    """Generate the brand unless the same one is there; True when it was generated now."""
+    from omnicanal.cli.simulate import simulate
+
+    manifest = brand_dir / "manifest.json"
+    if manifest.exists():
+        known = json.loads(manifest.read_text())
+        if known.get("scale") == scale_name and known.get("seed") == seed:
+            console.print(f"Reusing the simulated brand in {brand_dir} (seed {seed}).")
+            return False
+    console.print(f"Generating the simulated brand ({scale_name}, seed {seed}) in {brand_dir}…")
+    simulate(brand_dir, scale=scale_name, seed=seed, processes=0, summary=False)
+    return True
 
 
-def load_network() -> None:
-    factory = session_factory()
-    for kind, rows in (
-        ("entities", list(enumerate(ENTITIES, start=1))),
-        ("locations", _location_rows()),
-    ):
-        report = imports.run_import(factory, SYSTEM, kind, "demo", rows)
-        console.print(f"  {kind}: {report.created} created, {report.updated} updated")
-    with factory.begin() as session:
-        for code, name, kind, entity_code in CHANNELS:
-            if any(c.code == code for c in network_service.list_channels(session, SYSTEM)):
-                continue
-            entity = network_service.get_entity_by_code(session, entity_code)
-            assert entity is not None
-            network_service.create_channel(
-                session,
-                SYSTEM,
-                network_schemas.ChannelCreate(code=code, name=name, kind=kind, entity_id=entity.id),
-            )
+def load_brand(brand_dir: Path) -> None:
+    with progress_bar() as progress:
+        for kind, relative in LOADED:
+            report = import_file(kind, brand_dir / relative, progress)
+            if report.rejected:
+                console.print(f"[yellow]{relative}: {report.rejected} rows rejected[/]")
 
 
-def _ensure_login(
-    session: Session, role: Role, email: str, entity: str | None, locations: list[str] | None
-) -> str:
+def _scope_for(session: Session, scope: str | None) -> tuple[str | None, list[str] | None]:
+    if scope == "franchisee":
+        franchisees = network_service.list_entities(session, SYSTEM, kind="franchisee")
+        return (franchisees[0].id if franchisees else None), None
+    if scope == "store":
+        store = network_service.get_location_by_code(session, DEMO_STORE)
+        return None, ([store.id] if store else None)
+    return None, None
+
+
+def _ensure_login(session: Session, role: Role, email: str, scope: str | None) -> str:
     password = secrets.token_urlsafe(9)
     user = security_service.get_user_by_email(session, email)
     if user is not None:
         security_service.set_password(session, user, password)
         return password
-    entity_id = None
-    if entity:
-        found = network_service.get_entity_by_code(session, entity)
-        entity_id = found.id if found else None
-    location_ids = None
-    if locations:
-        location_ids = [
-            loc.id
-            for code in locations
-            if (loc := network_service.get_location_by_code(session, code))
-        ]
+    entity_id, location_ids = _scope_for(session, scope)
     security_service.create_user(
         session,
         SYSTEM,
@@ -136,14 +103,11 @@ def _ensure_login(
 
 def create_logins() -> list[tuple[Role, str, str]]:
     """One user per role; passwords are new at every run and printed once."""
-    logins = []
     with session_factory().begin() as session:
-        for role, email, entity, locations in LOGINS:
-            logins.append((role, email, _ensure_login(session, role, email, entity, locations)))
-    return logins
-
-
-DEMO_KEY_NAME = "demo integrator"
+        return [
+            (role, email, _ensure_login(session, role, email, scope))
+            for role, email, scope in LOGINS
+        ]
 
 
 def create_demo_key() -> str:
@@ -156,7 +120,7 @@ def create_demo_key() -> str:
             session,
             SYSTEM,
             security_service.NewApiKey(
-                name="demo integrator", permissions=[p.value for p in Permission]
+                name=DEMO_KEY_NAME, permissions=[p.value for p in Permission]
             ),
         )
     return issued.token
@@ -166,15 +130,20 @@ def demo(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     serve: bool = typer.Option(True, help="Serve the back-office once the brand is loaded."),
+    scale: str = typer.Option("small", help="Size of the simulated brand (see `simulate`)."),
+    seed: int = typer.Option(42, help="Seed of the simulated brand."),
 ) -> None:
-    """Build the demo brand, create one login per role, and serve the back-office."""
+    """Build the simulated brand, load it, create one login per role, serve the back-office."""
     from omnicanal.cli.main import db_upgrade
     from omnicanal.cli.main import serve as serve_command
 
+    started = time.perf_counter()
     console.rule("[bold]omnicanal demo — Maison Démo")
     db_upgrade("head")
-    console.print("Loading the network through the import paths…")
-    load_network()
+    brand_dir = settings().data_dir / "brand"
+    ensure_brand(brand_dir, scale, seed)
+    console.print("Loading the brand through omnicanal's import paths…")
+    load_brand(brand_dir)
     logins = create_logins()
     token = create_demo_key()
 
@@ -186,5 +155,6 @@ def demo(
     console.print(f"API: {address}/api/docs (OpenAPI at {address}/openapi.json)")
     console.print(f"Integrator API key (all permissions): {token}", soft_wrap=True, highlight=False)
     console.print(f"Data directory: {settings().data_dir.resolve()}")
+    console.print(f"Ready in {time.perf_counter() - started:.1f} s.")
     if serve:
         serve_command(host=host, port=port, workers=1, upgrade_db=False)

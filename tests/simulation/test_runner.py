@@ -1,0 +1,85 @@
+"""The whole generator: deterministic for a seed whatever the processes, and its truth adds up."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from omnicanal.simulation import generate
+from omnicanal.simulation.scale import Scale
+
+# Small enough for a unit test, with several chunks so that joining parts is exercised.
+SCALE = Scale("test", persons=900, stores=12, franchised_stores=4, products=120, franchisees=2,
+              weeks=8, chunk_size=300)  # fmt: skip
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    }
+
+
+@pytest.fixture(scope="module")
+def brand(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("brand")
+    generate(out, SCALE, seed=123, processes=1)
+    return out
+
+
+def test_same_seed_gives_the_same_bytes_with_any_number_of_processes(
+    brand: Path, tmp_path: Path
+) -> None:
+    generate(tmp_path, SCALE, seed=123, processes=2)
+    assert _digest(tmp_path) == _digest(brand)
+
+
+def test_another_seed_gives_another_brand(brand: Path, tmp_path: Path) -> None:
+    generate(tmp_path, SCALE, seed=124, processes=1)
+    ours, theirs = _digest(brand), _digest(tmp_path)
+    assert ours["catalog/products.csv"] != theirs["catalog/products.csv"]
+
+
+def test_no_part_files_are_left_behind(brand: Path) -> None:
+    assert not (brand / ".parts").exists()
+
+
+def test_manifest_counts_every_file(brand: Path) -> None:
+    import json
+
+    manifest = json.loads((brand / "manifest.json").read_text())
+    assert manifest["seed"] == 123 and manifest["persons"] == 900
+    for relative, rows in manifest["files"].items():
+        path = brand / relative
+        lines = path.read_bytes().count(b"\n")
+        assert rows == (lines - 1 if relative.endswith(".csv") else lines), relative
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_stock_truth_equals_opening_stock_plus_every_movement(brand: Path) -> None:
+    expected: Counter[tuple[str, str]] = Counter()
+    for row in _read(brand / "stock" / "snapshot_start.csv"):
+        expected[(row["location_code"], row["sku"])] += int(row["quantity"])
+    for row in _read(brand / "stock" / "supplier_receipts.csv"):
+        expected[(row["location_code"], row["sku"])] += int(row["quantity"])
+    for row in _read(brand / "stock" / "transfers.csv"):
+        expected[(row["from_location"], row["sku"])] -= int(row["quantity"])
+        expected[(row["to_location"], row["sku"])] += int(row["quantity"])
+    movements = _read(brand / "stock" / "movements.csv")
+    assert movements, "sales and returns move stock"
+    for row in movements:
+        expected[(row["location_code"], row["sku"])] += int(row["quantity"])
+    truth = {
+        (r["location_code"], r["sku"]): int(r["quantity"])
+        for r in _read(brand / "truth" / "stock_end.csv")
+    }
+    assert truth == dict(expected)
