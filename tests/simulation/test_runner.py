@@ -83,3 +83,30 @@ def test_stock_truth_equals_opening_stock_plus_every_movement(brand: Path) -> No
         for r in _read(brand / "truth" / "stock_end.csv")
     }
     assert truth == dict(expected)
+
+
+def test_in_the_whole_brand_every_order_is_initiated_by_an_earlier_touchpoint_of_its_person(
+    brand: Path,
+) -> None:
+    touchpoints = {t["touchpoint_id"]: t for t in _read(brand / "truth" / "touchpoints.csv")}
+    orders = _read(brand / "truth" / "orders.csv")
+    assert len(orders) > 100
+    for order in orders:
+        touch = touchpoints[order["initiating_touchpoint_id"]]
+        assert touch["person_id"] == order["person_id"]
+        assert touch["occurred_at"] <= order["ordered_at"]
+        shares = [float(v) for k, v in order.items() if k.startswith("contribution_")]
+        assert abs(sum(shares) - 1) < 1e-6
+
+
+def test_in_the_whole_brand_every_customer_record_has_its_person(brand: Path) -> None:
+    truth = {
+        (r["source"], r["source_id"]): r["person_id"]
+        for r in _read(brand / "truth" / "customer_records.csv")
+    }
+    persons = set(truth.values())
+    assert len(persons) == 900, "every person has at least one record"
+    web = _read(brand / "customers" / "web_accounts.csv")
+    assert web and all(("web", row["account_id"]) in truth for row in web)
+    pos = _read(brand / "customers" / "pos_customers.csv")
+    assert pos and all(("pos", row["customer_no"]) in truth for row in pos)
