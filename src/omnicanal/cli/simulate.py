@@ -62,7 +62,11 @@ def simulate(
         for relative, rows in manifest.files.items():
             table.add_row(relative, f"{rows:,}".replace(",", " "))
         console.print(table)
+
+    def n(value: int) -> str:
+        return f"{value:,}".replace(",", " ")
+
     console.print(
-        f"{manifest.persons:,} persons, {manifest.stores} stores, {manifest.products:,} products "
-        f"in {manifest.seconds:.1f} s → {out_dir}".replace(",", " ")
+        f"{n(manifest.persons)} persons, {manifest.stores} stores, {n(manifest.products)} products"
+        f" in {manifest.seconds:.1f} s → {out_dir}"
     )
