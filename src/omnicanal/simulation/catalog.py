@@ -107,8 +107,12 @@ def write_catalog(
     for code, _ in franchisee_codes(scale):
         prefix = code.removeprefix("FR-")[:3]
         out = CsvOut(out_dir / "catalog" / "franchise" / f"{code}.csv", FRANCHISE_COLUMNS)
+        used: set[str] = set()
         for product in rng.sample(products, k=int(len(products) * rng.uniform(0.5, 0.8))):
-            own_code = f"{prefix}{rng.randrange(10_000, 99_999)}-{product.index}"
+            own_code = f"{prefix}{rng.randrange(100_000, 999_999)}"
+            while own_code in used:  # the franchisee's own numbering: nothing of the brand's
+                own_code = f"{prefix}{rng.randrange(100_000, 999_999)}"
+            used.add(own_code)
             ean: str | None = product.gtin
             roll = rng.random()
             if roll < 0.12:

@@ -195,9 +195,11 @@ class Exposer:
     def _flyers(self, life: Life, rng: random.Random) -> None:
         """Flyers of the home store's drops; a person who moves gets the new store's after."""
         person, moved = life.person, self.moved_at(life.person)
-        homes = [(person.home_store, 0.0, moved)]
         if person.moved_home_store and person.moved_home_store != person.home_store:
+            homes = [(person.home_store, 0.0, moved)]
             homes.append((person.moved_home_store, moved, self.period.end))
+        else:  # no move, or a move within the same store's catchment: its flyers keep coming
+            homes = [(person.home_store, 0.0, self.period.end)]
         for home, since, until in homes:
             self._drops(life, rng, home, since, until)
 
