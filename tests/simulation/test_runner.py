@@ -7,14 +7,8 @@ import hashlib
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from omnicanal.simulation import generate
-from omnicanal.simulation.scale import Scale
-
-# Small enough for a unit test, with several chunks so that joining parts is exercised.
-SCALE = Scale("test", persons=900, stores=12, franchised_stores=4, products=120, franchisees=2,
-              weeks=8, chunk_size=300)  # fmt: skip
+from tests.simulation.conftest import SCALE
 
 
 def _digest(root: Path) -> dict[str, str]:
@@ -23,13 +17,6 @@ def _digest(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and p.name != "manifest.json"
     }
-
-
-@pytest.fixture(scope="module")
-def brand(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("brand")
-    generate(out, SCALE, seed=123, processes=1)
-    return out
 
 
 def test_same_seed_gives_the_same_bytes_with_any_number_of_processes(
