@@ -122,3 +122,33 @@ def test_mapping_syntax_errors_are_clear() -> None:
 
     with pytest.raises(ValueError, match="COLUMN=FIELD"):
         readers.parse_mapping(["nonsense"])
+
+
+def test_parquet_files_import_like_csv(tmp_path, factory, brand: Brand) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "code": ["PQ-1", "PQ-2"],
+            "name": ["Parquet Un", "Parquet Deux"],
+            "kind": ["store", "store"],
+            "owner_entity_code": ["HQ", "NOWHERE"],
+            "latitude": [45.1, 45.2],
+        }
+    )
+    path = tmp_path / "stores.parquet"
+    pq.write_table(table, path)
+    assert readers.count_rows(path) == 2
+    report = _run(factory, path)
+    assert (report.created, report.rejected) == (1, 1)
+    assert report.errors[0].row_number == 2 and report.errors[0].field == "owner_entity_code"
+
+
+def test_a_broken_parquet_file_is_refused_whole(tmp_path) -> None:
+    import pytest
+
+    path = tmp_path / "broken.parquet"
+    path.write_bytes(b"not parquet at all")
+    with pytest.raises(readers.UnreadableFile, match="Parquet"):
+        list(readers.read_rows(path))

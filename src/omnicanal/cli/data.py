@@ -14,7 +14,7 @@ from omnicanal.imports import service as imports
 from omnicanal.security.service import SYSTEM
 
 import_app = typer.Typer(
-    help="Import files (CSV, JSON Lines) from channel systems; rejected rows are kept.",
+    help="Import files (CSV, JSON Lines, Parquet) from channel systems; rejected rows are kept.",
     no_args_is_help=True,
 )
 
@@ -80,14 +80,16 @@ def _run(kind: str, path: Path, fmt: str | None, mapping: list[str], report: Pat
         raise typer.Exit(code=1)
 
 
-FORMAT_HELP = "csv or jsonl (default: from the file name)."
+FORMAT_HELP = "csv, jsonl or parquet (default: from the file name)."
 MAP_HELP = "Rename a column: COLUMN=FIELD; repeatable."
 REPORT_HELP = "Where to write the per-row error report (CSV)."
 
 
 @import_app.command("locations")
 def import_locations(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or JSON Lines file."),
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="CSV, JSON Lines or Parquet file."
+    ),
     format: str = typer.Option(None, "--format", help=FORMAT_HELP),
     map: list[str] = typer.Option(None, "--map", help=MAP_HELP),
     report: Path = typer.Option(None, help=REPORT_HELP),
@@ -104,7 +106,9 @@ def import_locations(
 
 @import_app.command("entities")
 def import_entities(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or JSON Lines file."),
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="CSV, JSON Lines or Parquet file."
+    ),
     format: str = typer.Option(None, "--format", help=FORMAT_HELP),
     map: list[str] = typer.Option(None, "--map", help=MAP_HELP),
     report: Path = typer.Option(None, help=REPORT_HELP),
@@ -118,7 +122,9 @@ def import_entities(
 
 @import_app.command("channels")
 def import_channels(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or JSON Lines file."),
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="CSV, JSON Lines or Parquet file."
+    ),
     format: str = typer.Option(None, "--format", help=FORMAT_HELP),
     map: list[str] = typer.Option(None, "--map", help=MAP_HELP),
     report: Path = typer.Option(None, help=REPORT_HELP),

@@ -1,4 +1,4 @@
-"""Reading rows from CSV and JSON Lines files, and renaming columns. No database."""
+"""Reading rows from CSV, JSON Lines and Parquet files, and renaming columns. No database."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-FORMATS = ("csv", "jsonl")
+FORMATS = ("csv", "jsonl", "parquet")
 
 
 class UnreadableFile(Exception):
@@ -25,7 +25,9 @@ def detect_format(path: Path, declared: str | None = None) -> str:
         return "csv"
     if suffix in {"jsonl", "ndjson", "json"}:
         return "jsonl"
-    raise UnreadableFile(f"cannot tell the format of {path.name}; pass --format csv|jsonl")
+    if suffix in {"parquet", "pq"}:
+        return "parquet"
+    raise UnreadableFile(f"cannot tell the format of {path.name}; pass --format csv|jsonl|parquet")
 
 
 def parse_mapping(pairs: list[str]) -> dict[str, str]:
@@ -81,11 +83,29 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield number, value
 
 
+def _parquet_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    import pyarrow.parquet as pq  # imported here: only Parquet imports pay for it
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several error types for a broken file
+        raise UnreadableFile(f"{path.name} is not a readable Parquet file: {exc}") from exc
+    number = 0
+    for batch in parquet.iter_batches(batch_size=10_000):
+        for row in batch.to_pylist():
+            number += 1
+            yield (
+                number,
+                {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()},
+            )
+
+
 def read_rows(path: Path, format: str | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (row number in the file, row) pairs; broken lines come back flagged, not dropped."""
     kind = detect_format(path, format)
+    readers = {"csv": _csv_rows, "jsonl": _jsonl_rows, "parquet": _parquet_rows}
     try:
-        yield from (_csv_rows(path) if kind == "csv" else _jsonl_rows(path))
+        yield from readers[kind](path)
     except UnicodeDecodeError as exc:
         raise UnreadableFile(f"{path.name} is not UTF-8 text: {exc}") from exc
 
@@ -93,6 +113,13 @@ def read_rows(path: Path, format: str | None = None) -> Iterator[tuple[int, dict
 def count_rows(path: Path, format: str | None = None) -> int:
     """Rows to expect, for a progress bar; counting lines is cheap next to importing them."""
     kind = detect_format(path, format)
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return int(pq.ParquetFile(path).metadata.num_rows)
+        except Exception as exc:
+            raise UnreadableFile(f"{path.name} is not a readable Parquet file: {exc}") from exc
     with path.open("rb") as handle:
         lines = sum(1 for line in handle if line.strip())
     return max(lines - 1, 0) if kind == "csv" else lines
