@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from omnicanal.customers.models import SourceRecord
 from omnicanal.db import utcnow
 from omnicanal.events import emit
 from omnicanal.events.models import Delivery, OutboxEvent, WebhookEndpoint
@@ -60,13 +61,32 @@ def _other_franchisee_objects(factory, brand: Brand) -> dict[str, str]:
         )
         s.add(delivery)
         s.flush()
-        fillers = {"channel_id": channel.id, "endpoint_id": endpoint.id, "delivery_id": delivery.id}
+        record = SourceRecord(
+            entity_id=brand.franchisee_b,
+            owner=brand.franchisee_b,
+            source="pos",
+            source_id="FRB-CUST-1",
+            raw={"last_name": "SECRETNAME"},
+            last_name="Secretname",
+        )
+        s.add(record)
+        s.flush()
+        fillers = {
+            "channel_id": channel.id,
+            "endpoint_id": endpoint.id,
+            "delivery_id": delivery.id,
+            "record_id": record.id,
+        }
     key_b = issue_key(factory, ["network:read"], entity_id=brand.franchisee_b, name="key of B")
     with factory() as s:
         fillers["key_id"] = s.scalars(select(ApiKey.id).where(ApiKey.name == "key of B")).one()
     del key_b
     fillers.update(entity_id=brand.franchisee_b, location_id=brand.store_b, event_id=event.id)
     return fillers
+
+
+# Writes a franchisee may make for itself; the walk proves they leave B's data alone.
+OWN_WRITES = {("POST", "/api/v1/customers/records")}
 
 
 def _bodies(brand: Brand) -> dict[tuple[str, str], dict[str, Any]]:
@@ -93,6 +113,8 @@ def _bodies(brand: Brand) -> dict[tuple[str, str], dict[str, Any]]:
         ("PATCH", "/api/v1/webhooks/endpoints/{endpoint_id}"): {"url": "http://127.0.0.1:9/y"},
         ("DELETE", "/api/v1/webhooks/endpoints/{endpoint_id}"): {},
         ("POST", "/api/v1/webhooks/deliveries/{delivery_id}/replay"): {},
+        # Same source and id as B's record: A gets a record of its own, B's stays as it was.
+        ("POST", "/api/v1/customers/records"): {"source": "pos", "source_id": "FRB-CUST-1", "first_name": "A"},
     }  # fmt: skip
 
 
@@ -107,6 +129,7 @@ def _snapshot(session: Session, brand: Brand) -> str:
         (ApiKey, ApiKey.scope_entity_id),
         (User, User.scope_entity_id),
         (WebhookEndpoint, WebhookEndpoint.entity_id),
+        (SourceRecord, SourceRecord.owner),
     ):
         for row in session.scalars(select(model).where(column == b).order_by(model.id)):
             rows.append({c.key: str(getattr(row, c.key)) for c in model.__table__.columns})
@@ -117,7 +140,18 @@ def _snapshot(session: Session, brand: Brand) -> str:
 
 def _b_markers(session: Session, brand: Brand) -> set[str]:
     """Identifiers and names of B that must never appear in an answer to A."""
-    markers = {brand.franchisee_b, brand.store_b, "FRB-01", "FRB-SECRET", "Franchise Bêta"}
+    markers = {
+        brand.franchisee_b,
+        brand.store_b,
+        "FRB-01",
+        "FRB-SECRET",
+        "Franchise Bêta",
+        "SECRETNAME",
+        "Secretname",
+    }
+    markers |= set(
+        session.scalars(select(SourceRecord.id).where(SourceRecord.owner == brand.franchisee_b))
+    )
     markers |= set(
         session.scalars(
             select(WebhookEndpoint.id).where(WebhookEndpoint.entity_id == brand.franchisee_b)
@@ -170,7 +204,9 @@ def test_franchisee_cannot_reach_another_franchisee_on_any_route(
                     kwargs["json"] = bodies[(method, path)]
             response = client.request(method, url, **kwargs)
             walked += 1
-            if names or method != "GET":
+            if (method, path) in OWN_WRITES:
+                assert response.status_code in {201, 403}, f"{method} {url}: {response.text[:300]}"
+            elif names or method != "GET":
                 assert response.status_code in {403, 404, 422}, (
                     f"{method} {url} answered {response.status_code}: {response.text[:300]}"
                 )

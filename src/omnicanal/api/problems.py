@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -46,8 +47,13 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
+_UNION_MEMBER = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+
 def _field_path(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc]
+    # A body that may take several shapes puts the shape's class name in the path
+    # (`body.RecordIn.source_id`); fields here are snake_case, so such parts are dropped.
+    parts = [str(p) for p in loc if not _UNION_MEMBER.match(str(p))]
     if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
         parts = parts[1:] or parts
     return ".".join(parts)

@@ -35,13 +35,21 @@ def import_file(
     progress: Progress,
     fmt: str | None = None,
     column_map: dict[str, str] | None = None,
+    defaults: dict[str, str] | None = None,
 ) -> imports.ImportReport:
-    """Import one file through the import path of `kind`, advancing a progress bar."""
+    """Import one file through the import path of `kind`, advancing a progress bar.
+    `defaults` fill columns that a row leaves empty (a row's own value wins)."""
     total = readers.count_rows(path, fmt)
-    rows = (
-        (number, readers.apply_mapping(row, column_map or {}))
-        for number, row in readers.read_rows(path, fmt)
-    )
+    fill = defaults or {}
+
+    def prepared(row: dict[str, object]) -> dict[str, object]:
+        row = readers.apply_mapping(row, column_map or {})
+        for name, value in fill.items():
+            if row.get(name) in (None, ""):
+                row[name] = value
+        return row
+
+    rows = ((number, prepared(row)) for number, row in readers.read_rows(path, fmt))
     task = progress.add_task(f"Importing {kind}", total=total)
     return imports.run_import(
         session_factory(),
@@ -53,11 +61,18 @@ def import_file(
     )
 
 
-def _run(kind: str, path: Path, fmt: str | None, mapping: list[str], report: Path | None) -> None:
+def _run(
+    kind: str,
+    path: Path,
+    fmt: str | None,
+    mapping: list[str],
+    report: Path | None,
+    defaults: dict[str, str] | None = None,
+) -> None:
     try:
         column_map = readers.parse_mapping(mapping or [])
         with progress_bar() as progress:
-            result = import_file(kind, path, progress, fmt, column_map)
+            result = import_file(kind, path, progress, fmt, column_map, defaults)
     except (readers.UnreadableFile, ValueError, OSError) as exc:
         err_console.print(f"[red]Cannot import {path}:[/] {exc}")
         raise typer.Exit(code=2) from exc
@@ -135,6 +150,25 @@ def import_channels(
     (or entity_id), active.
     """
     _run("channels", file, format, map, report)
+
+
+@import_app.command("customers")
+def import_customers(
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="CSV, JSON Lines or Parquet file."
+    ),
+    source: str = typer.Option(None, help="The system the records come from (pos, web, app…)."),
+    format: str = typer.Option(None, "--format", help=FORMAT_HELP),
+    map: list[str] = typer.Option(None, "--map", help=MAP_HELP),
+    report: Path = typer.Option(None, help=REPORT_HELP),
+) -> None:
+    """Customer records from a channel system, kept as received and normalised.
+
+    Known fields: source_id, first_name, last_name, email, phone, birth_date, street,
+    postal_code, city, country, loyalty_card, gender; other columns are kept as attributes.
+    A `source` column overrides --source row by row.
+    """
+    _run("customers", file, format, map, report, {"source": source} if source else None)
 
 
 @import_app.command("rejected")

@@ -42,6 +42,7 @@ def importer_kinds() -> list[str]:
 
 
 def load_importers() -> None:
+    from omnicanal.customers import importers as _customers  # noqa: F401
     from omnicanal.network import importers as _network  # noqa: F401
 
 

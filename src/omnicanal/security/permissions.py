@@ -17,6 +17,8 @@ class Permission(StrEnum):
     APIKEYS_MANAGE = "apikeys:manage"
     WEBHOOKS_MANAGE = "webhooks:manage"
     EVENTS_READ = "events:read"
+    CUSTOMERS_READ = "customers:read"
+    CUSTOMERS_WRITE = "customers:write"
 
 
 class Role(StrEnum):
@@ -34,17 +36,32 @@ ALL_PERMISSIONS = frozenset(Permission)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: ALL_PERMISSIONS,
-    Role.HQ_ANALYST: frozenset({Permission.NETWORK_READ, Permission.EVENTS_READ}),
+    Role.HQ_ANALYST: frozenset(
+        {Permission.NETWORK_READ, Permission.EVENTS_READ, Permission.CUSTOMERS_READ}
+    ),
     Role.PRICING_MANAGER: frozenset({Permission.NETWORK_READ}),
-    Role.STORE_MANAGER: frozenset({Permission.NETWORK_READ, Permission.NETWORK_WRITE}),
-    Role.STORE_STAFF: frozenset({Permission.NETWORK_READ}),
-    Role.ADVISOR: frozenset({Permission.NETWORK_READ}),
+    Role.STORE_MANAGER: frozenset(
+        {
+            Permission.NETWORK_READ,
+            Permission.NETWORK_WRITE,
+            Permission.CUSTOMERS_READ,
+            Permission.CUSTOMERS_WRITE,
+        }
+    ),
+    Role.STORE_STAFF: frozenset(
+        {Permission.NETWORK_READ, Permission.CUSTOMERS_READ, Permission.CUSTOMERS_WRITE}
+    ),
+    Role.ADVISOR: frozenset(
+        {Permission.NETWORK_READ, Permission.CUSTOMERS_READ, Permission.CUSTOMERS_WRITE}
+    ),
     Role.FRANCHISEE: frozenset(
         {
             Permission.NETWORK_READ,
             Permission.NETWORK_WRITE,
             Permission.WEBHOOKS_MANAGE,
             Permission.EVENTS_READ,
+            Permission.CUSTOMERS_READ,
+            Permission.CUSTOMERS_WRITE,
         }
     ),
     Role.FINANCE: frozenset({Permission.NETWORK_READ, Permission.EVENTS_READ}),

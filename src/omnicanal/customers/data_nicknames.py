@@ -1,0 +1,62 @@
+"""Common French first-name nicknames and the full name each stands for, as matching keys
+(accents stripped, lower case, hyphens as spaces)."""
+
+# An ambiguous nickname maps to the name most often behind it in France; when the gender is
+# known, `GENDERED_NICKNAMES` overrides that choice (Steph for a man is Stéphane, not Stéphanie).
+NICKNAMES: dict[str, str] = {
+    "alex": "alexandre",
+    "babeth": "elisabeth",
+    "ben": "benjamin",
+    "cathy": "catherine",
+    "cath": "catherine",
+    "chris": "christophe",
+    "christ": "christophe",
+    "dom": "dominique",
+    "fanny": "stephanie",
+    "flo": "florence",
+    "fred": "frederic",
+    "gege": "gerard",
+    "guigui": "guillaume",
+    "isa": "isabelle",
+    "jb": "jean baptiste",
+    "jc": "jean claude",
+    "jf": "jean francois",
+    "jm": "jean marc",
+    "jp": "jean pierre",
+    "jl": "jean luc",
+    "jo": "joseph",
+    "jojo": "josephine",
+    "juju": "julien",
+    "lolo": "laurent",
+    "manu": "emmanuel",
+    "marco": "marc",
+    "math": "mathieu",
+    "max": "maximilien",
+    "mimi": "michele",
+    "nath": "nathalie",
+    "nico": "nicolas",
+    "pat": "patrick",
+    "seb": "sebastien",
+    "steph": "stephanie",
+    "theo": "theodore",
+    "tom": "thomas",
+    "toto": "thomas",
+    "val": "valerie",
+    "vero": "veronique",
+    "vince": "vincent",
+    "xav": "xavier",
+    "zaza": "isabelle",
+}
+
+# nickname -> {"F": ..., "M": ...}, used only when the record's gender is known.
+GENDERED_NICKNAMES: dict[str, dict[str, str]] = {
+    "alex": {"F": "alexandra", "M": "alexandre"},
+    "chris": {"F": "christine", "M": "christophe"},
+    "fred": {"F": "frederique", "M": "frederic"},
+    "steph": {"F": "stephanie", "M": "stephane"},
+    "dom": {"F": "dominique", "M": "dominique"},
+    "jo": {"F": "josephine", "M": "joseph"},
+    "val": {"F": "valerie", "M": "valentin"},
+    "mimi": {"F": "michele", "M": "michel"},
+    "pat": {"F": "patricia", "M": "patrick"},
+}

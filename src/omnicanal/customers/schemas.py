@@ -1,0 +1,85 @@
+"""API and import shapes of customer source records."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+KNOWN_FIELDS = (
+    "first_name", "last_name", "email", "phone", "birth_date", "street", "postal_code", "city",
+    "country", "loyalty_card", "gender",
+)  # fmt: skip
+
+
+class RecordIn(BaseModel):
+    """One customer record as a channel system has it. Fields other than the known ones are
+    kept as attributes."""
+
+    model_config = ConfigDict(extra="allow")
+
+    source: str = Field(
+        min_length=1, max_length=64, examples=["pos"], pattern=r"^[A-Za-z0-9_.:-]+$"
+    )
+    source_id: str = Field(min_length=1, max_length=128, examples=["LYO00012345"])
+    first_name: str | None = Field(default=None, max_length=200)
+    last_name: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=64)
+    birth_date: str | None = Field(default=None, max_length=32, examples=["14/03/1985"])
+    street: str | None = Field(default=None, max_length=300)
+    postal_code: str | None = Field(default=None, max_length=16)
+    city: str | None = Field(default=None, max_length=120)
+    country: str | None = Field(default=None, max_length=2)
+    loyalty_card: str | None = Field(default=None, max_length=64)
+    gender: str | None = Field(default=None, max_length=16)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stringify(cls, data: Any) -> Any:
+        # Exports carry numbers for phones, postal codes and dates: keep them as text.
+        if isinstance(data, dict):
+            return {
+                k: (str(v) if k in KNOWN_FIELDS and isinstance(v, int | float) else v)
+                for k, v in data.items()
+            }
+        return data
+
+    def attributes(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class RecordBatch(BaseModel):
+    records: list[RecordIn] = Field(min_length=1, max_length=1000)
+
+
+class RecordOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    entity_id: str | None
+    source: str
+    source_id: str
+    raw: dict[str, Any]
+    received_at: datetime
+    first_name: str | None
+    last_name: str | None
+    birth_name: str | None
+    email: str | None
+    phone: str | None
+    birth_date: date | None
+    gender: str | None
+    street: str | None
+    postal_code: str | None
+    city: str | None
+    country: str | None
+    loyalty_card: str | None
+    attributes: dict[str, Any]
+    flags: list[dict[str, str]]
+
+
+class IntakeOut(BaseModel):
+    created: int
+    updated: int
+    records: list[RecordOut]
