@@ -26,10 +26,12 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setattr(common.console, "width", 200)
     get_settings.cache_clear()
     common.engine.cache_clear()
+    common._check_schema.cache_clear()
     yield tmp_path / "data"
     common.engine().dispose()
     get_settings.cache_clear()
     common.engine.cache_clear()
+    common._check_schema.cache_clear()
 
 
 def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
@@ -109,3 +111,16 @@ def test_users_and_keys_commands(data_dir: Path) -> None:
     key_id = key.output.split("(id ")[1].split(")")[0]
     assert invoke("apikeys", "revoke", key_id).exit_code == 0
     assert invoke("apikeys", "revoke", "key_unknown").exit_code == 1
+
+
+def test_commands_ask_for_an_upgrade_rather_than_failing_on_a_missing_table(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "clients.csv"
+    path.write_text("source_id,last_name\nC1,Martin\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "customers", str(path), "--source", "pos"])
+    assert result.exit_code == 2
+    assert "omnicanal db upgrade" in result.output
+    assert invoke("db", "upgrade").exit_code == 0
+    common._check_schema.cache_clear()
+    assert invoke("import", "customers", str(path), "--source", "pos").exit_code == 0

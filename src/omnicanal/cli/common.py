@@ -29,7 +29,23 @@ def engine() -> Engine:
 
 
 def session_factory() -> sessionmaker[Session]:
+    _check_schema()
     return make_sessionmaker(engine())
+
+
+@lru_cache
+def _check_schema() -> None:
+    """Stop with a clear message rather than a database error when migrations are pending."""
+    import typer
+
+    from omnicanal.migrations import pending
+
+    if pending(engine()):
+        err_console.print(
+            "[red]The database schema is not up to date.[/] Run [bold]omnicanal db upgrade[/] "
+            f"first ({redacted_url(settings().resolved_database_url)})."
+        )
+        raise typer.Exit(code=2)
 
 
 def redacted_url(url: str) -> str:

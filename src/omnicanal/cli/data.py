@@ -69,6 +69,7 @@ def _run(
     report: Path | None,
     defaults: dict[str, str] | None = None,
 ) -> None:
+    session_factory()  # stops here, clearly, when the schema needs upgrading
     try:
         column_map = readers.parse_mapping(mapping or [])
         with progress_bar() as progress:
