@@ -8,7 +8,6 @@ loses the race on the unique key, is rolled back and answered with the winner's 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from anyio import to_thread
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from omnicanal.api import idempotency
-from omnicanal.api.problems import PROBLEM_MEDIA_TYPE
+from omnicanal.api.problems import problem
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 SKIPPED_PREFIXES = ("/static/", "/healthz")
@@ -39,24 +38,15 @@ class _TooLarge(Exception):
 
 
 def _problem_message(status: int, title: str, detail: str, code: str) -> tuple[Message, bytes]:
-    body = json.dumps(
-        {
-            "type": f"/problems/{code}",
-            "title": title,
-            "status": status,
-            "detail": detail,
-            "code": code,
-        }
-    ).encode()
+    """The same problem details as the exception handlers give, as raw ASGI parts: this
+    middleware answers before (or after) the application, outside its handlers."""
+    response = problem(status, title, detail, code=code)
     start: Message = {
         "type": "http.response.start",
-        "status": status,
-        "headers": [
-            (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-            (b"content-length", str(len(body)).encode()),
-        ],
+        "status": response.status_code,
+        "headers": response.raw_headers,
     }
-    return start, body
+    return start, bytes(response.body)
 
 
 async def _send_whole(send: Send, start: Message, body: bytes) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -65,7 +66,7 @@ def _run(
     kind: str,
     path: Path,
     fmt: str | None,
-    mapping: list[str],
+    mapping: list[str] | None,
     report: Path | None,
     defaults: dict[str, str] | None = None,
 ) -> None:
@@ -96,19 +97,26 @@ def _run(
         raise typer.Exit(code=1)
 
 
-FORMAT_HELP = "csv, jsonl or parquet (default: from the file name)."
-MAP_HELP = "Rename a column: COLUMN=FIELD; repeatable."
-REPORT_HELP = "Where to write the per-row error report (CSV)."
+# The arguments every `import KIND` command takes, declared once.
+File = Annotated[
+    Path, typer.Argument(exists=True, dir_okay=False, help="CSV, JSON Lines or Parquet file.")
+]
+Format = Annotated[
+    str | None,
+    typer.Option("--format", help="csv, jsonl or parquet (default: from the file name)."),
+]
+Mapping = Annotated[
+    list[str] | None, typer.Option("--map", help="Rename a column: COLUMN=FIELD; repeatable.")
+]
+Report = Annotated[Path | None, typer.Option(help="Where to write the per-row error report (CSV).")]
 
 
 @import_app.command("locations")
 def import_locations(
-    file: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, help="CSV, JSON Lines or Parquet file."
-    ),
-    format: str = typer.Option(None, "--format", help=FORMAT_HELP),
-    map: list[str] = typer.Option(None, "--map", help=MAP_HELP),
-    report: Path = typer.Option(None, help=REPORT_HELP),
+    file: File,
+    format: Format = None,
+    map: Mapping = None,
+    report: Report = None,
 ) -> None:
     """Stores and warehouses, matched on `code` (created or updated).
 
@@ -122,12 +130,10 @@ def import_locations(
 
 @import_app.command("entities")
 def import_entities(
-    file: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, help="CSV, JSON Lines or Parquet file."
-    ),
-    format: str = typer.Option(None, "--format", help=FORMAT_HELP),
-    map: list[str] = typer.Option(None, "--map", help=MAP_HELP),
-    report: Path = typer.Option(None, help=REPORT_HELP),
+    file: File,
+    format: Format = None,
+    map: Mapping = None,
+    report: Report = None,
 ) -> None:
     """Entities (HQ, web shop, franchisees, ...), matched on `code`.
 
@@ -138,12 +144,10 @@ def import_entities(
 
 @import_app.command("channels")
 def import_channels(
-    file: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, help="CSV, JSON Lines or Parquet file."
-    ),
-    format: str = typer.Option(None, "--format", help=FORMAT_HELP),
-    map: list[str] = typer.Option(None, "--map", help=MAP_HELP),
-    report: Path = typer.Option(None, help=REPORT_HELP),
+    file: File,
+    format: Format = None,
+    map: Mapping = None,
+    report: Report = None,
 ) -> None:
     """Sales channels, matched on `code`.
 
@@ -155,13 +159,11 @@ def import_channels(
 
 @import_app.command("customers")
 def import_customers(
-    file: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, help="CSV, JSON Lines or Parquet file."
-    ),
+    file: File,
     source: str = typer.Option(None, help="The system the records come from (pos, web, app…)."),
-    format: str = typer.Option(None, "--format", help=FORMAT_HELP),
-    map: list[str] = typer.Option(None, "--map", help=MAP_HELP),
-    report: Path = typer.Option(None, help=REPORT_HELP),
+    format: Format = None,
+    map: Mapping = None,
+    report: Report = None,
 ) -> None:
     """Customer records from a channel system, kept as received and normalised.
 
