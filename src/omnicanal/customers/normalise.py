@@ -5,7 +5,7 @@ with the cleaned value (the raw value when it cannot be cleaned, or None) and fl
 what was wrong or repaired. Keys (`name_key`, `email_key`, ...) are the forms used for matching.
 
 Flags: `empty`, `invalid`, `placeholder`, `implausible`, `zero_restored`, `domain_corrected`,
-`relay`, `landline`, `mobile`, `unspecified`.
+`relay`, `landline`, `mobile`, `unspecified`, `name_order_guessed`.
 """
 
 from __future__ import annotations
@@ -131,19 +131,25 @@ def name_key(raw: str | None) -> str:
 @lru_cache(maxsize=65_536)
 def first_name_key(raw: str | None, gender: str | None = None) -> str:
     """`name_key` with each common French nickname replaced by the full first name
-    (`Cathy` -> `catherine`, `JB` -> `jean baptiste`); `gender` (`F`/`M`) settles the
-    ambiguous ones (`Steph`)."""
+    (`Cathy` -> `catherine`, `JB` -> `jean baptiste`, `Anne-So` -> `anne sophie`). A nickname
+    shared by a man's and a woman's name (`Steph`) is settled by `gender` (`F`/`M`) and left
+    as it is when the gender is unknown."""
     key = name_key(raw)
     if not key:
         return key
-    tokens = key.split(" ")
+    if key in NICKNAMES and " " in key:
+        return NICKNAMES[key]
     out = []
-    for token in tokens:
-        by_gender = GENDERED_NICKNAMES.get(token) if gender else None
-        if by_gender is not None and gender in by_gender:
-            out.append(by_gender[gender])
-        else:
+    for token in key.split(" "):
+        by_gender = GENDERED_NICKNAMES.get(token)
+        if by_gender is None:
             out.append(NICKNAMES.get(token, token))
+        elif gender in by_gender:
+            out.append(by_gender[gender])
+        elif len(set(by_gender.values())) == 1:
+            out.append(next(iter(by_gender.values())))
+        else:
+            out.append(token)
     return " ".join(out)
 
 
@@ -526,6 +532,31 @@ def normalise_gender(raw: str | None) -> Normalised[str]:
     return Normalised(None, (UNSPECIFIED if key in _NO_GENDER else INVALID,))
 
 
+# ------------------------------------------------------------------------------------ full names
+
+NAME_ORDER_GUESSED = "name_order_guessed"
+_INITIAL = re.compile(r"^[^\W\d_]\.?$")
+
+
+@lru_cache(maxsize=65_536)
+def split_full_name(raw: str) -> tuple[str | None, str | None]:
+    """(first name, last name) of a name given in one field, as marketplaces hand buyers
+    over: `Marie Dupont`, `DUPONT Marie`, `Marie DUPONT`, `M. Dupont`. Words in capitals are
+    the last name, an initial is the first name; otherwise the first word is the first name
+    (the matching also compares names crosswise, for `Dupont Marie`)."""
+    words = _SPACES.sub(" ", raw).strip().split(" ")
+    if len(words) < 2:
+        return None, (words[0] or None) if words else None
+    capitals = [w.isupper() and len(w.strip(".")) > 1 for w in words]
+    if any(capitals) and not all(capitals):
+        last = " ".join(w for w, c in zip(words, capitals, strict=True) if c)
+        first = " ".join(w for w, c in zip(words, capitals, strict=True) if not c)
+        return first, last
+    if _INITIAL.match(words[-1]) and not _INITIAL.match(words[0]):
+        return words[-1], " ".join(words[:-1])
+    return words[0], " ".join(words[1:])
+
+
 # ----------------------------------------------------------------------------------------- record
 
 _PHONE_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
@@ -565,6 +596,10 @@ def normalise_record(
     gender = take("gender", normalise_gender)
     local_region = country if country in _PHONE_REGIONS else region
 
+    if fields.get("full_name") and not fields.get("first_name") and not fields.get("last_name"):
+        first, last = split_full_name(fields["full_name"])
+        fields = {**fields, "first_name": first, "last_name": last}
+        flags.append({"field": "full_name", "flag": NAME_ORDER_GUESSED})
     take("first_name", clean_name)
     out["first_name_key"] = first_name_key(fields.get("first_name"), gender) or None
 
@@ -578,7 +613,25 @@ def normalise_record(
 
     take("email", normalise_email)
     out["email_key"] = email_key(fields.get("email")) or None
+    email_flags = {f["flag"] for f in flags if f["field"] == "email"}
+    # Relay and placeholder addresses say nothing about the person; invalid ones may be typos
+    # of a real address and are still compared.
+    usable = out["email_key"] is not None and not email_flags & {RELAY, PLACEHOLDER}
+    out["email_match_key"] = out["email_key"] if usable else None
     take("phone", normalise_phone, local_region)
+    take("mobile", normalise_phone, local_region)
+    out["mobile_key"] = out["landline_key"] = None
+    for name in ("mobile", "phone"):  # the mobile field wins over a mobile in `phone`
+        number = out.get(name)
+        if number is None:
+            continue
+        found = {f["flag"] for f in flags if f["field"] == name}
+        if PLACEHOLDER in found or INVALID in found:
+            continue
+        if MOBILE in found and out["mobile_key"] is None:
+            out["mobile_key"] = number
+        elif LANDLINE in found and out["landline_key"] is None:
+            out["landline_key"] = number
     take("birth_date", parse_birth_date, today)
     take("street", clean_text)
     out["street_key"] = street_key(fields.get("street")) or None

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 KNOWN_FIELDS = (
     "first_name", "last_name", "email", "phone", "birth_date", "street", "postal_code", "city",
-    "country", "loyalty_card", "gender",
+    "country", "loyalty_card", "gender", "mobile", "full_name",
 )  # fmt: skip
 
 
@@ -27,6 +27,14 @@ class RecordIn(BaseModel):
     last_name: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=64)
+    mobile: str | None = Field(
+        default=None, max_length=64, description="A second phone field, when the system has one."
+    )
+    full_name: str | None = Field(
+        default=None,
+        max_length=300,
+        description="First and last name in one field, split when they are not given apart.",
+    )
     birth_date: str | None = Field(default=None, max_length=32, examples=["14/03/1985"])
     street: str | None = Field(default=None, max_length=300)
     postal_code: str | None = Field(default=None, max_length=16)

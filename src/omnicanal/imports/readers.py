@@ -42,9 +42,14 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def apply_mapping(row: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
+    """Rename columns; `CARD=source_id+loyalty_card` gives one column to several fields."""
     if not mapping:
         return row
-    return {mapping.get(key, key): value for key, value in row.items()}
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        for target in mapping.get(key, key).split("+"):
+            out[target] = value
+    return out
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:

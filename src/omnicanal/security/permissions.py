@@ -19,6 +19,9 @@ class Permission(StrEnum):
     EVENTS_READ = "events:read"
     CUSTOMERS_READ = "customers:read"
     CUSTOMERS_WRITE = "customers:write"
+    # Brand-wide stewardship of the referential: resolution runs, merges and splits, reviews,
+    # GDPR export and erasure.
+    CUSTOMERS_MANAGE = "customers:manage"
 
 
 class Role(StrEnum):

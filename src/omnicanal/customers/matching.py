@@ -1,0 +1,620 @@
+"""The identity-resolution model: what two customer records are compared on, and how.
+
+Pure, no I/O. A pair of `MatchRecord`s gets one level per comparison (`comparison_levels`);
+a `MatchModel` of Fellegi–Sunter m and u probabilities turns the levels into a match weight
+(log2 Bayes factor) and a probability; `decide` applies the deterministic identifiers and the
+household rule on top and gives one of three outcomes: merge, review, distinct.
+
+The same levels are written twice: as Python for one pair at a time (real-time attach, the
+review queue's evidence) and as SQL for millions of pairs at once (`level_sql`, run by DuckDB
+in-process and by Spark beyond one machine). Only functions that both engines implement the
+same way are used (`levenshtein`, `substr`, `instr`, `length`), and a test checks the two
+forms agree on random pairs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from rapidfuzz.distance import Levenshtein
+
+from omnicanal.customers.normalise import first_name_key, name_key
+
+Outcome = Literal["merge", "review", "distinct"]
+MERGE: Outcome = "merge"
+REVIEW: Outcome = "review"
+DISTINCT: Outcome = "distinct"
+
+# The matching form of a record: keys already normalised by `normalise`, None when unknown.
+FIELDS = (
+    "id", "fn", "ln", "bn", "ln_fn", "fn_ln", "email", "email_local", "mobile", "landline", "dob",
+    "pc", "street", "city", "gender", "card", "fn_tier", "ln_tier",
+)  # fmt: skip
+# How common a name is, for the weight of agreeing on it (Splink's term frequencies, in tiers
+# so that every pair still falls into a small number of patterns): a share of the records at
+# or above COMMON is tier 0, at or above MEDIUM tier 1, rarer names tier 2.
+COMMON_SHARE = 0.004
+MEDIUM_SHARE = 0.0004
+RARE = 2
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRecord:
+    id: str
+    fn: str | None = None  # first-name key, nicknames resolved (`cathy` -> `catherine`)
+    ln: str | None = None  # last-name key (used name)
+    bn: str | None = None  # birth-name key, when the record gives one (`MARTIN née DUPONT`)
+    ln_fn: str | None = None  # the last name read as a first name: for swapped names
+    fn_ln: str | None = None  # the first name read as a last name (no nickname resolved)
+    email: str | None = None  # e-mail key (provider rules applied); relay addresses left out
+    email_local: str | None = None
+    mobile: str | None = None  # E.164, a personal line
+    landline: str | None = None  # E.164, shared by a household
+    dob: str | None = None  # ISO yyyy-mm-dd
+    pc: str | None = None
+    street: str | None = None  # street key
+    city: str | None = None  # city key
+    gender: str | None = None
+    card: str | None = None  # loyalty card number
+    fn_tier: int = RARE  # how common the first name is: 0 common, 1 medium, 2 rare
+    ln_tier: int = RARE
+
+    def as_row(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in FIELDS}
+
+
+_DIGITS = re.compile(r"[0-9]")
+
+
+def _lev(a: str, b: str) -> int:
+    return Levenshtein.distance(a, b)
+
+
+def _contains(haystack: str, needle: str) -> bool:
+    return (" " + needle + " ") in (" " + haystack + " ")
+
+
+# ------------------------------------------------------------------------------- comparisons
+# Each comparison: its levels from the highest agreement down to 0 (disagreement); None when
+# either side lacks the value. Level labels are for people (the review queue's evidence).
+
+
+def _first_name(x: str | None, y: str | None, tier: int) -> int:
+    if not x or not y:
+        return -1
+    if x == y:
+        return 3 + tier
+    short, long = (x, y) if len(x) <= len(y) else (y, x)
+    distance = _lev(x, y)
+    if (len(short) >= 3 and distance <= 1) or long.startswith(short + " "):
+        return 2
+    if (
+        (len(short) == 1 and long[:1] == short)
+        or (len(short) >= 6 and distance <= 2)
+        or (len(short) >= 3 and long.startswith(short))
+    ):
+        return 1
+    return 0
+
+
+def _last_name(
+    x: str | None, y: str | None, x_birth: str | None, y_birth: str | None, tier: int
+) -> int:
+    if not x or not y:
+        return -1
+    if x == y:
+        return 3 + tier
+    if (
+        (x_birth is not None and x_birth in (y, y_birth))
+        or (y_birth is not None and y_birth == x)
+        or _contains(x, y)
+        or _contains(y, x)
+    ):
+        return 2
+    distance = _lev(x, y)
+    if distance <= 1 or (distance <= 2 and min(len(x), len(y)) >= 7):
+        return 1
+    return 0
+
+
+def name_levels(a: MatchRecord, b: MatchRecord) -> tuple[int, int]:
+    """(first-name level, last-name level), names read straight or crosswise (`Dupont
+    Marie` against `Marie Dupont`), whichever agrees more."""
+    straight = (_first_name(a.fn, b.fn, a.fn_tier), _last_name(a.ln, b.ln, a.bn, b.bn, a.ln_tier))
+    crossed = (
+        _first_name(a.fn, b.ln_fn, a.fn_tier),
+        _last_name(a.ln, b.fn_ln, None, None, a.ln_tier),
+    )
+    return crossed if sum(crossed) > sum(straight) else straight
+
+
+def first_name_level(a: MatchRecord, b: MatchRecord) -> int | None:
+    level = name_levels(a, b)[0]
+    return None if level < 0 else level
+
+
+def last_name_level(a: MatchRecord, b: MatchRecord) -> int | None:
+    level = name_levels(a, b)[1]
+    return None if level < 0 else level
+
+
+def birth_date_level(a: MatchRecord, b: MatchRecord) -> int | None:
+    if not a.dob or not b.dob:
+        return None
+    if a.dob == b.dob:
+        return 2
+    ya, ma, da = a.dob[:4], a.dob[5:7], a.dob[8:10]
+    yb, mb, db = b.dob[:4], b.dob[5:7], b.dob[8:10]
+    same = (ya == yb) + (ma == mb) + (da == db)
+    if same == 2 or (ya == yb and ma == db and da == mb):
+        return 1
+    return 0
+
+
+def email_level(a: MatchRecord, b: MatchRecord) -> int | None:
+    if not a.email or not b.email:
+        return None
+    if a.email == b.email:
+        return 3
+    if a.email_local == b.email_local and _DIGITS.search(a.email_local or ""):
+        return 2
+    if _lev(a.email, b.email) <= 1:
+        return 1
+    return 0
+
+
+def mobile_level(a: MatchRecord, b: MatchRecord) -> int | None:
+    if not a.mobile or not b.mobile:
+        return None
+    return 1 if a.mobile == b.mobile else 0
+
+
+def landline_level(a: MatchRecord, b: MatchRecord) -> int | None:
+    if not a.landline or not b.landline:
+        return None
+    return 1 if a.landline == b.landline else 0
+
+
+def address_level(a: MatchRecord, b: MatchRecord) -> int | None:
+    if not a.pc or not b.pc:
+        if a.city and b.city and a.city == b.city:
+            return 1
+        return None
+    if a.pc != b.pc:
+        return 0
+    if a.street and b.street:
+        if a.street == b.street:
+            return 3
+        if _lev(a.street, b.street) <= 3:
+            return 2
+    return 1
+
+
+def gender_level(a: MatchRecord, b: MatchRecord) -> int | None:
+    if not a.gender or not b.gender:
+        return None
+    return 1 if a.gender == b.gender else 0
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    levels: int  # number of levels, 0 .. levels-1
+    labels: tuple[str, ...]
+    python: Any
+    sql: str
+
+
+def _first_name_sql(x: str, y: str, tier: str) -> str:
+    short = f"least(length({x}), length({y}))"
+    distance = f"levenshtein({x}, {y})"
+
+    def starts(long: str, short_: str, sep: str) -> str:
+        return (
+            f"(length({short_}) < length({long}) AND "
+            f"substr({long}, 1, length({short_}){' + 1' if sep else ''}) = {short_}{sep})"
+        )
+
+    return f"""CASE WHEN {x} IS NULL OR {y} IS NULL THEN -1
+            WHEN {x} = {y} THEN 3 + {tier}
+            WHEN ({short} >= 3 AND {distance} <= 1)
+              OR {starts(y, x, " || ' '")} OR {starts(x, y, " || ' '")} THEN 2
+            WHEN (length({x}) = 1 AND length({y}) > 1 AND substr({y}, 1, 1) = {x})
+              OR (length({y}) = 1 AND length({x}) > 1 AND substr({x}, 1, 1) = {y})
+              OR ({short} >= 6 AND {distance} <= 2)
+              OR ({short} >= 3 AND ({starts(y, x, "")} OR {starts(x, y, "")})) THEN 1
+            ELSE 0 END"""
+
+
+def _last_name_sql(x: str, y: str, x_birth: str, y_birth: str, tier: str) -> str:
+    distance = f"levenshtein({x}, {y})"
+    return f"""CASE WHEN {x} IS NULL OR {y} IS NULL THEN -1
+            WHEN {x} = {y} THEN 3 + {tier}
+            WHEN ({x_birth} IS NOT NULL AND ({x_birth} = {y} OR {x_birth} = {y_birth}))
+              OR ({y_birth} IS NOT NULL AND {y_birth} = {x})
+              OR instr(' ' || {x} || ' ', ' ' || {y} || ' ') > 0
+              OR instr(' ' || {y} || ' ', ' ' || {x} || ' ') > 0 THEN 2
+            WHEN {distance} <= 1 OR ({distance} <= 2 AND least(length({x}), length({y})) >= 7)
+              THEN 1
+            ELSE 0 END"""
+
+
+# Names are compared straight and crosswise in an inner query (`name_parts_sql`); the outer
+# query keeps the reading that agrees more, as `name_levels` does.
+NAME_PARTS_SQL = ",\n".join(
+    (
+        f"{_first_name_sql('l.fn', 'r.fn', 'l.fn_tier')} AS fn_straight",
+        f"{_last_name_sql('l.ln', 'r.ln', 'l.bn', 'r.bn', 'l.ln_tier')} AS ln_straight",
+        f"{_first_name_sql('l.fn', 'r.ln_fn', 'l.fn_tier')} AS fn_crossed",
+        f"{_last_name_sql('l.ln', 'r.fn_ln', 'NULL', 'NULL', 'l.ln_tier')} AS ln_crossed",
+    )
+)
+_CROSSED = "fn_crossed + ln_crossed > fn_straight + ln_straight"
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "first_name",
+        6,
+        ("different", "initial or close", "close or compound", "same, a common name",
+         "same, a less common name", "same, a rare name"),
+        first_name_level,
+        f"CASE WHEN {_CROSSED} THEN fn_crossed ELSE fn_straight END",
+    ),
+    Comparison(
+        "last_name",
+        6,
+        ("different", "close", "birth or compound name", "same, a common name",
+         "same, a less common name", "same, a rare name"),
+        last_name_level,
+        f"CASE WHEN {_CROSSED} THEN ln_crossed ELSE ln_straight END",
+    ),
+    Comparison(
+        "birth_date",
+        3,
+        ("different", "one part differs", "same"),
+        birth_date_level,
+        """CASE WHEN l.dob IS NULL OR r.dob IS NULL THEN -1
+            WHEN l.dob = r.dob THEN 2
+            WHEN (CASE WHEN substr(l.dob, 1, 4) = substr(r.dob, 1, 4) THEN 1 ELSE 0 END
+                + CASE WHEN substr(l.dob, 6, 2) = substr(r.dob, 6, 2) THEN 1 ELSE 0 END
+                + CASE WHEN substr(l.dob, 9, 2) = substr(r.dob, 9, 2) THEN 1 ELSE 0 END) = 2
+              OR (substr(l.dob, 1, 4) = substr(r.dob, 1, 4)
+                  AND substr(l.dob, 6, 2) = substr(r.dob, 9, 2)
+                  AND substr(l.dob, 9, 2) = substr(r.dob, 6, 2)) THEN 1
+            ELSE 0 END""",
+    ),
+    Comparison(
+        "email",
+        4,
+        ("different", "one typo", "same mailbox name with digits", "same"),
+        email_level,
+        """CASE WHEN l.email IS NULL OR r.email IS NULL THEN -1
+            WHEN l.email = r.email THEN 3
+            WHEN l.email_local = r.email_local
+                 AND translate(l.email_local, '0123456789', '') <> l.email_local THEN 2
+            WHEN levenshtein(l.email, r.email) <= 1 THEN 1
+            ELSE 0 END""",
+    ),
+    Comparison(
+        "mobile",
+        2,
+        ("different", "same"),
+        mobile_level,
+        """CASE WHEN l.mobile IS NULL OR r.mobile IS NULL THEN -1
+            WHEN l.mobile = r.mobile THEN 1 ELSE 0 END""",
+    ),
+    Comparison(
+        "landline",
+        2,
+        ("different", "same"),
+        landline_level,
+        """CASE WHEN l.landline IS NULL OR r.landline IS NULL THEN -1
+            WHEN l.landline = r.landline THEN 1 ELSE 0 END""",
+    ),
+    Comparison(
+        "address",
+        4,
+        ("other postal code", "same postal code or city", "same postal code, close street",
+         "same street and postal code"),
+        address_level,
+        """CASE WHEN l.pc IS NULL OR r.pc IS NULL THEN
+                CASE WHEN l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city
+                     THEN 1 ELSE -1 END
+            WHEN l.pc <> r.pc THEN 0
+            WHEN l.street IS NOT NULL AND r.street IS NOT NULL AND l.street = r.street THEN 3
+            WHEN l.street IS NOT NULL AND r.street IS NOT NULL
+                 AND levenshtein(l.street, r.street) <= 3 THEN 2
+            ELSE 1 END""",
+    ),
+    Comparison(
+        "gender",
+        2,
+        ("different", "same"),
+        gender_level,
+        """CASE WHEN l.gender IS NULL OR r.gender IS NULL THEN -1
+            WHEN l.gender = r.gender THEN 1 ELSE 0 END""",
+    ),
+)  # fmt: skip
+COMPARISON_NAMES = tuple(c.name for c in COMPARISONS)
+_INDEX = {c.name: i for i, c in enumerate(COMPARISONS)}
+
+
+def comparison_levels(a: MatchRecord, b: MatchRecord) -> tuple[int, ...]:
+    """One level per comparison, -1 where either side lacks the value."""
+    out = []
+    for comparison in COMPARISONS:
+        level = comparison.python(a, b)
+        out.append(-1 if level is None else level)
+    return tuple(out)
+
+
+_NAMES = ("first_name", "last_name")
+
+
+def level_sql() -> tuple[str, str]:
+    """Two SELECT lists: the inner one over pairs of a table aliased `l` and `r` (every level
+    but the names, and the names read both ways), the outer one over the inner's columns
+    (every level, each named after its comparison)."""
+    inner = [NAME_PARTS_SQL] + [f"{c.sql} AS {c.name}" for c in COMPARISONS if c.name not in _NAMES]
+    outer = [f"{c.sql} AS {c.name}" if c.name in _NAMES else c.name for c in COMPARISONS]
+    return ",\n".join(inner), ", ".join(outer)
+
+
+# ---------------------------------------------------------------------------------- blocking
+# Pairs are compared only when they agree exactly on one of these key sets (Splink's blocking
+# rules). Each rule keeps its blocks small enough that the cost grows near-linearly; together
+# they catch the pairs that a change of name, address, e-mail or phone would otherwise hide.
+
+BLOCKING_RULES: tuple[tuple[tuple[str, str], ...], ...] = (
+    (("email", "email"),),
+    (("mobile", "mobile"),),
+    (("fn", "fn"), ("ln", "ln")),
+    (("fn", "fn"), ("dob", "dob")),
+    (("ln", "ln"), ("dob", "dob")),
+    (("fn", "fn"), ("pc", "pc")),
+    (("ln", "ln"), ("pc", "pc")),
+    (("fn", "ln_fn"), ("ln", "fn_ln")),  # first and last names swapped
+    (("bn", "ln"), ("fn", "fn")),  # birth name on one side, used name on the other
+    (("street", "street"), ("pc", "pc")),
+)
+
+
+def blocking_keys(record: MatchRecord) -> list[tuple[int, tuple[str, ...]]]:
+    """For the real-time path: the (rule, key values) a record's candidates must share."""
+    out = []
+    for number, rule in enumerate(BLOCKING_RULES):
+        values = tuple(getattr(record, left) for left, _ in rule)
+        if all(values):
+            out.append((number, values))
+    return out
+
+
+# --------------------------------------------------------------------------------------- model
+
+
+@dataclass(frozen=True)
+class MatchModel:
+    """Fellegi–Sunter parameters: per comparison, P(level | match) and P(level | non-match);
+    `prior` is the probability that two compared records are the same person."""
+
+    m: dict[str, list[float]]
+    u: dict[str, list[float]]
+    prior: float
+    merge_threshold: float = 0.95
+    review_threshold: float = 0.60
+    trained_on: dict[str, Any] = field(default_factory=dict)
+    # {"fn": {name: tier}, "ln": {...}} for the names more common than RARE.
+    name_tiers: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def tier(self, kind: str, value: str | None) -> int:
+        if value is None:
+            return RARE
+        return self.name_tiers.get(kind, {}).get(value, RARE)
+
+    def with_tiers(self, record: MatchRecord) -> MatchRecord:
+        """The record with how common its names are, by this model's name frequencies."""
+        return replace(
+            record, fn_tier=self.tier("fn", record.fn), ln_tier=self.tier("ln", record.ln)
+        )
+
+    def weights(self) -> dict[str, list[float]]:
+        """log2(m/u) of each level: what agreeing at that level adds to the match weight."""
+        return {
+            name: [math.log2(m / u) for m, u in zip(self.m[name], self.u[name], strict=True)]
+            for name in self.m
+        }
+
+    def prior_weight(self) -> float:
+        return math.log2(self.prior / (1 - self.prior))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "m": self.m,
+            "u": self.u,
+            "prior": self.prior,
+            "merge_threshold": self.merge_threshold,
+            "review_threshold": self.review_threshold,
+            "trained_on": self.trained_on,
+            "name_tiers": self.name_tiers,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> MatchModel:
+        return cls(
+            m={k: list(v) for k, v in data["m"].items()},
+            u={k: list(v) for k, v in data["u"].items()},
+            prior=float(data["prior"]),
+            merge_threshold=float(data.get("merge_threshold", 0.95)),
+            review_threshold=float(data.get("review_threshold", 0.60)),
+            trained_on=dict(data.get("trained_on", {})),
+            name_tiers={k: dict(v) for k, v in data.get("name_tiers", {}).items()},
+        )
+
+
+def default_model() -> MatchModel:
+    """Parameters to start from before the brand's own data has trained a model: agreement
+    rates typical of French retail customer files."""
+    m = {
+        "first_name": [0.03, 0.02, 0.07, 0.30, 0.30, 0.28],
+        "last_name": [0.03, 0.05, 0.12, 0.27, 0.27, 0.26],
+        "birth_date": [0.01, 0.03, 0.96],
+        "email": [0.25, 0.03, 0.02, 0.70],
+        "mobile": [0.05, 0.95],
+        "landline": [0.10, 0.90],
+        "address": [0.10, 0.15, 0.10, 0.65],
+        "gender": [0.02, 0.98],
+    }
+    u = {
+        "first_name": [0.985, 0.005, 0.005, 0.004, 0.0009, 0.0001],
+        "last_name": [0.990, 0.002, 0.002, 0.004, 0.0009, 0.0001],
+        "birth_date": [0.995, 0.004, 0.001],
+        "email": [0.9999, 0.00005, 0.00001, 0.00004],
+        "mobile": [0.99999, 0.00001],
+        "landline": [0.99999, 0.00001],
+        "address": [0.98, 0.018, 0.001, 0.001],
+        "gender": [0.5, 0.5],
+    }
+    return MatchModel(m=_normalised(m), u=_normalised(u), prior=1e-4)
+
+
+def _normalised(table: dict[str, list[float]]) -> dict[str, list[float]]:
+    return {name: [v / sum(values) for v in values] for name, values in table.items()}
+
+
+@dataclass(frozen=True)
+class PairScore:
+    levels: tuple[int, ...]
+    weight: float  # log2 of the posterior odds
+    probability: float
+    outcome: Outcome
+    reason: str  # which rule settled it: `model`, `loyalty_card`, `email`, `household`, ...
+
+    def evidence(self, model: MatchModel) -> list[dict[str, Any]]:
+        """Per comparison: its level, what it means, and the weight it contributed."""
+        weights = model.weights()
+        out = []
+        for comparison, level in zip(COMPARISONS, self.levels, strict=True):
+            out.append(
+                {
+                    "comparison": comparison.name,
+                    "level": level,
+                    "label": "missing" if level < 0 else comparison.labels[level],
+                    "weight": 0.0 if level < 0 else round(weights[comparison.name][level], 2),
+                }
+            )
+        return out
+
+
+def match_weight(
+    levels: Sequence[int], weights: Mapping[str, Sequence[float]], prior_weight: float
+) -> float:
+    total = prior_weight
+    for comparison, level in zip(COMPARISONS, levels, strict=True):
+        if level >= 0:
+            total += weights[comparison.name][level]
+    return total
+
+
+def probability(weight: float) -> float:
+    if weight > 60:
+        return 1.0
+    if weight < -60:
+        return 0.0
+    odds = 2.0**weight
+    return odds / (1 + odds)
+
+
+def rule_outcome(a_card: bool, levels: Sequence[int]) -> tuple[Outcome, str] | None:
+    """The decisions that do not wait for the model's weight.
+
+    - The same loyalty card is the same customer.
+    - People sharing a home (address or landline) are different persons when their first
+      names or birth dates disagree: a couple, parents and children, twins.
+    - The same e-mail or the same mobile with a compatible first name is the same customer.
+    """
+    fn, ln, dob, email, mobile, landline, address, _gender = levels
+    if a_card:
+        return MERGE, "loyalty_card"
+    shares_home = address >= 2 or landline == 1
+    if fn == 0 or dob == 0:
+        if shares_home and email != 3 and mobile != 1:
+            return DISTINCT, "household"
+        if fn == 0 and dob == 0:
+            return DISTINCT, "different_person"
+    if dob == 0 or mobile == 0:
+        return None
+    if email == 3 and fn >= 2 and ln != 0:
+        return MERGE, "email"
+    if mobile == 1 and fn >= 2 and ln != 0:
+        return MERGE, "mobile"
+    return None
+
+
+def outcome_from_weight(weight: float, model: MatchModel) -> Outcome:
+    p = probability(weight)
+    if p >= model.merge_threshold:
+        return MERGE
+    if p >= model.review_threshold:
+        return REVIEW
+    return DISTINCT
+
+
+def name_tiers(
+    first_names: Sequence[str | None], last_names: Sequence[str | None]
+) -> dict[str, dict[str, int]]:
+    """Tier of every name more common than rare, from the names of all records."""
+    from collections import Counter
+
+    out: dict[str, dict[str, int]] = {}
+    for kind, values in (("fn", first_names), ("ln", last_names)):
+        counts = Counter(v for v in values if v)
+        total = sum(counts.values()) or 1
+        out[kind] = {
+            value: 0 if n / total >= COMMON_SHARE else 1
+            for value, n in counts.items()
+            if n / total >= MEDIUM_SHARE
+        }
+    return out
+
+
+def score_pair(a: MatchRecord, b: MatchRecord, model: MatchModel) -> PairScore:
+    """Levels, weight and outcome of a pair (the records' tiers already set)."""
+    levels = comparison_levels(a, b)
+    weight = match_weight(levels, model.weights(), model.prior_weight())
+    same_card = bool(a.card and b.card and a.card == b.card)
+    ruled = rule_outcome(same_card, levels)
+    if ruled is not None:
+        outcome, reason = ruled
+    else:
+        outcome, reason = outcome_from_weight(weight, model), "model"
+    return PairScore(levels, weight, probability(weight), outcome, reason)
+
+
+def from_normalised(record_id: str, fields: Mapping[str, Any]) -> MatchRecord:
+    """The matching form of a record from `normalise.normalise_record`'s output (or a stored
+    source record's columns of the same names)."""
+    email = fields.get("email_match_key")
+    birth = fields.get("birth_date")
+    last = fields.get("last_name_key") or None
+    return MatchRecord(
+        id=record_id,
+        fn=fields.get("first_name_key") or None,
+        ln=last,
+        bn=fields.get("birth_name_key") or None,
+        ln_fn=first_name_key(last, fields.get("gender")) or None if last else None,
+        fn_ln=name_key(fields.get("first_name")) or None,
+        email=email or None,
+        email_local=email.partition("@")[0] if email else None,
+        mobile=fields.get("mobile_key") or None,
+        landline=fields.get("landline_key") or None,
+        dob=birth.isoformat() if birth is not None and not isinstance(birth, str) else birth,
+        pc=fields.get("postal_code") or None,
+        street=fields.get("street_key") or None,
+        city=fields.get("city_key") or None,
+        gender=fields.get("gender") or None,
+        card=fields.get("loyalty_card") or None,
+    )
