@@ -39,6 +39,10 @@ class Settings(BaseSettings):
         default=False,
         description="Let entity- or location-scoped keys register webhooks on private addresses.",
     )
+    resolution_engine: str = Field(
+        default="duckdb",
+        description="Batch identity resolution: duckdb (in-process) or spark (PySpark).",
+    )
     dispatcher_interval_seconds: float = 1.0
     run_dispatcher: bool = Field(
         default=True, description="Run the event dispatcher inside `omnicanal serve`."

@@ -14,7 +14,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from omnicanal.customers.models import SourceRecord
+from omnicanal.customers.models import (
+    ConsentEvent,
+    Customer,
+    Decision,
+    MatchReview,
+    SourceRecord,
+)
 from omnicanal.db import utcnow
 from omnicanal.events import emit
 from omnicanal.events.models import Delivery, OutboxEvent, WebhookEndpoint
@@ -61,7 +67,11 @@ def _other_franchisee_objects(factory, brand: Brand) -> dict[str, str]:
         )
         s.add(delivery)
         s.flush()
+        customer = Customer(last_name="Secretname")
+        s.add(customer)
+        s.flush()
         record = SourceRecord(
+            customer_id=customer.id,
             entity_id=brand.franchisee_b,
             owner=brand.franchisee_b,
             source="pos",
@@ -71,11 +81,42 @@ def _other_franchisee_objects(factory, brand: Brand) -> dict[str, str]:
         )
         s.add(record)
         s.flush()
+        s.add(
+            ConsentEvent(
+                customer_id=customer.id,
+                purpose="sms_marketing",
+                channel="all",
+                granted=True,
+                source="pos",
+                record_id=record.id,
+                occurred_at=utcnow(),
+            )
+        )
+        other = SourceRecord(
+            customer_id=customer.id,
+            entity_id=brand.franchisee_b,
+            owner=brand.franchisee_b,
+            source="pos",
+            source_id="FRB-CUST-2",
+            raw={"last_name": "SECRETNAME"},
+            last_name="Secretname",
+        )
+        s.add(other)
+        s.flush()
+        review = MatchReview(
+            record_a_id=record.id, record_b_id=other.id, weight=1.0, probability=0.6, levels=[]
+        )
+        decision = Decision(kind="merge", actor="test", customer_ids=[customer.id])
+        s.add_all([review, decision])
+        s.flush()
         fillers = {
+            "review_id": review.id,
+            "decision_id": decision.id,
             "channel_id": channel.id,
             "endpoint_id": endpoint.id,
             "delivery_id": delivery.id,
             "record_id": record.id,
+            "customer_id": customer.id,
         }
     key_b = issue_key(factory, ["network:read"], entity_id=brand.franchisee_b, name="key of B")
     with factory() as s:
@@ -115,6 +156,11 @@ def _bodies(brand: Brand) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/webhooks/deliveries/{delivery_id}/replay"): {},
         # Same source and id as B's record: A gets a record of its own, B's stays as it was.
         ("POST", "/api/v1/customers/records"): {"source": "pos", "source_id": "FRB-CUST-1", "first_name": "A"},
+        ("POST", "/api/v1/customers/{customer_id}/consent"): {"purpose": "sms_marketing", "granted": False, "source": "pos"},
+        ("POST", "/api/v1/customers/reviews/{review_id}"): {"verdict": "same"},
+        ("POST", "/api/v1/customers/merge"): {"survivor_id": "cus_x", "merged_id": "cus_y"},
+        ("POST", "/api/v1/customers/{customer_id}/split"): {"record_ids": ["rec_x"]},
+        ("POST", "/api/v1/customers/decisions/{decision_id}/undo"): {},
     }  # fmt: skip
 
 
@@ -133,6 +179,13 @@ def _snapshot(session: Session, brand: Brand) -> str:
     ):
         for row in session.scalars(select(model).where(column == b).order_by(model.id)):
             rows.append({c.key: str(getattr(row, c.key)) for c in model.__table__.columns})
+    b_customers = select(SourceRecord.customer_id).where(SourceRecord.owner == b)
+    for event in session.scalars(
+        select(ConsentEvent)
+        .where(ConsentEvent.customer_id.in_(b_customers))
+        .order_by(ConsentEvent.id)
+    ):
+        rows.append({c.key: str(getattr(event, c.key)) for c in ConsentEvent.__table__.columns})
     for delivery in session.scalars(select(Delivery).order_by(Delivery.id)):
         rows.append((delivery.id, delivery.status, delivery.attempts))
     return json.dumps(rows, sort_keys=True, default=str)
@@ -152,6 +205,14 @@ def _b_markers(session: Session, brand: Brand) -> set[str]:
     markers |= set(
         session.scalars(select(SourceRecord.id).where(SourceRecord.owner == brand.franchisee_b))
     )
+    markers |= set(
+        session.scalars(
+            select(SourceRecord.customer_id).where(
+                SourceRecord.owner == brand.franchisee_b, SourceRecord.customer_id.is_not(None)
+            )
+        )
+    )
+    markers |= set(session.scalars(select(ConsentEvent.id)))
     markers |= set(
         session.scalars(
             select(WebhookEndpoint.id).where(WebhookEndpoint.entity_id == brand.franchisee_b)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from omnicanal import __version__
-from omnicanal.cli import accounts, data, demo, simulate
+from omnicanal.cli import accounts, customers, data, demo, simulate
 from omnicanal.cli.common import console, redacted_url, settings
 
 app = typer.Typer(
@@ -19,6 +19,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(accounts.users_app, name="users")
 app.add_typer(accounts.apikeys_app, name="apikeys")
 app.add_typer(data.import_app, name="import")
+app.add_typer(customers.app, name="customers")
 app.command("demo")(demo.demo)
 app.command("simulate")(simulate.simulate)
 

@@ -91,3 +91,98 @@ class IntakeOut(BaseModel):
     created: int
     updated: int
     records: list[RecordOut]
+    customers: list[AttachmentOut] = []
+
+
+class AttachmentOut(BaseModel):
+    record_id: str
+    customer_id: str
+    outcome: str  # matched | new | review
+
+
+class IdentityOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    value: str
+    source: str
+    record_id: str | None
+
+
+class CustomerOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    status: str
+    first_name: str | None
+    last_name: str | None
+    birth_name: str | None
+    email: str | None
+    phone: str | None
+    birth_date: date | None
+    gender: str | None
+    street: str | None
+    postal_code: str | None
+    city: str | None
+    country: str | None
+    loyalty_card: str | None
+    provenance: dict[str, dict[str, str]]
+    record_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class SearchHit(BaseModel):
+    customer: CustomerOut
+    score: float
+
+
+class ReviewOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    record_a_id: str
+    record_b_id: str
+    weight: float
+    probability: float
+    status: str
+    evidence: list[dict[str, Any]] = []
+
+
+class DecisionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    kind: str
+    actor: str
+    note: str | None
+    customer_ids: list[str]
+    before: dict[str, Any]
+    after: dict[str, Any]
+    created_at: datetime
+    reverted_at: datetime | None
+
+
+class Customer360Out(BaseModel):
+    customer: CustomerOut
+    identities: list[IdentityOut]
+    records: list[RecordOut]
+    reviews: list[ReviewOut]
+    decisions: list[DecisionOut]
+    sections: dict[str, Any]
+
+
+class MergeIn(BaseModel):
+    survivor_id: str = Field(description="The customer that stays.")
+    merged_id: str = Field(description="The customer whose records move to the survivor.")
+    note: str | None = Field(default=None, max_length=500)
+
+
+class SplitIn(BaseModel):
+    record_ids: list[str] = Field(min_length=1, description="Records to move to a new customer.")
+    note: str | None = Field(default=None, max_length=500)
+
+
+class VerdictIn(BaseModel):
+    verdict: str = Field(pattern="^(same|different)$", description="`same` or `different`.")
+    note: str | None = Field(default=None, max_length=500)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from omnicanal.config import get_settings
 from omnicanal.customers import normalise
-from omnicanal.customers.models import SourceRecord
+from omnicanal.customers.models import Customer, Decision, Identity, MatchReview, SourceRecord
 from omnicanal.customers.schemas import KNOWN_FIELDS, RecordIn
 from omnicanal.errors import InvalidInput, NotFound
 from omnicanal.network import service as network_service
@@ -49,7 +50,8 @@ def _apply(record: SourceRecord, data: RecordIn, region: str) -> None:
     for name in (
         "first_name", "last_name", "birth_name", "email", "phone", "birth_date", "gender",
         "street", "postal_code", "city", "country", "first_name_key", "last_name_key",
-        "email_key", "street_key", "city_key",
+        "email_key", "street_key", "city_key", "birth_name_key", "email_match_key",
+        "mobile_key", "landline_key",
     ):  # fmt: skip
         setattr(record, name, result.get(name))
     record.loyalty_card = (data.loyalty_card or "").strip() or None
@@ -63,11 +65,16 @@ class IntakeResult:
     created: int
     updated: int
     records: list[SourceRecord]
+    attachments: list[Any] = field(default_factory=list)
 
 
-def intake(session: Session, principal: Principal, records: Sequence[RecordIn]) -> IntakeResult:
+def intake(
+    session: Session, principal: Principal, records: Sequence[RecordIn], attach: bool = True
+) -> IntakeResult:
     """Keep each record as received and normalised; a record sent again replaces its
-    previous version (same source and source id, for the same sender)."""
+    previous version (same source and source id, for the same sender). With `attach`, each
+    new record is attached in the same transaction to the customer it belongs to (real-time
+    resolution), or a new customer is created."""
     require(principal, Permission.CUSTOMERS_WRITE)
     entity_id, owner = owner_of(session, principal)
     region = get_settings().default_region
@@ -92,7 +99,17 @@ def intake(session: Session, principal: Principal, records: Sequence[RecordIn]) 
         _apply(record, data, region)
         stored.append(record)
     session.flush()
-    return IntakeResult(created, updated, stored)
+    result = IntakeResult(created, updated, stored)
+    if attach:
+        from omnicanal.customers import flows
+
+        model = flows.active_model(session)
+        for record in stored:
+            if record.customer_id is None:
+                result.attachments.append(flows.attach(session, record, model))
+            else:
+                flows.refresh_customers(session, [record.customer_id])
+    return result
 
 
 def get_record(session: Session, principal: Principal, record_id: str) -> SourceRecord:
@@ -129,3 +146,164 @@ def list_records(
             )
         )
     return list(session.scalars(query.limit(min(limit, 1000))))
+
+
+# --------------------------------------------------------------------------- golden customers
+
+
+def _reachable(session: Session, principal: Principal, customer_id: str) -> bool:
+    if principal.scope.is_brand:
+        return True
+    _, owner = owner_of(session, principal)
+    return (
+        session.scalars(
+            select(SourceRecord.id).where(
+                SourceRecord.customer_id == customer_id, SourceRecord.owner == owner
+            )
+        ).first()
+        is not None
+    )
+
+
+def get_customer(session: Session, principal: Principal, customer_id: str) -> Customer:
+    """A customer by id; a merged id answers with the customer it was merged into."""
+    require(principal, Permission.CUSTOMERS_READ)
+    customer = session.get(Customer, customer_id)
+    seen = set()
+    while customer is not None and customer.status == "merged" and customer.merged_into_id:
+        if customer.id in seen:
+            break
+        seen.add(customer.id)
+        customer = session.get(Customer, customer.merged_into_id)
+    if (
+        customer is None
+        or customer.status == "erased"
+        or not _reachable(session, principal, customer.id)
+    ):
+        raise NotFound(f"no customer {customer_id!r}", field="customer_id")
+    return customer
+
+
+@dataclass
+class Customer360:
+    customer: Customer
+    identities: list[Identity]
+    records: list[SourceRecord]
+    reviews: list[MatchReview]
+    decisions: list[Decision]
+    sections: dict[str, Any] = field(default_factory=dict)
+
+
+# Other domains add what they hold about a customer (orders, loyalty, tickets ...) to the 360
+# view by registering a provider: (session, principal, customer_id) -> JSON-able data.
+VIEW_PROVIDERS: dict[str, Any] = {}
+
+
+def customer_360(session: Session, principal: Principal, customer_id: str) -> Customer360:
+    customer = get_customer(session, principal, customer_id)
+    records_query = select(SourceRecord).where(SourceRecord.customer_id == customer.id)
+    if not principal.scope.is_brand:
+        _, owner = owner_of(session, principal)
+        records_query = records_query.where(SourceRecord.owner == owner)
+    records = list(session.scalars(records_query.order_by(SourceRecord.received_at)))
+    record_ids = [r.id for r in records]
+    identities = list(
+        session.scalars(
+            select(Identity)
+            .where(Identity.customer_id == customer.id, Identity.record_id.in_(record_ids))
+            .order_by(Identity.kind, Identity.value)
+        )
+    )
+    reviews = list(
+        session.scalars(
+            select(MatchReview).where(
+                MatchReview.status == "pending",
+                or_(
+                    MatchReview.record_a_id.in_(record_ids), MatchReview.record_b_id.in_(record_ids)
+                ),
+            )
+        )
+    )
+    decisions = [
+        d
+        for d in session.scalars(select(Decision).order_by(Decision.created_at.desc()).limit(200))
+        if customer.id in d.customer_ids
+    ]
+    view = Customer360(customer, identities, records, reviews, decisions)
+    for name, provider in VIEW_PROVIDERS.items():
+        view.sections[name] = provider(session, principal, customer.id)
+    return view
+
+
+def search_customers(
+    session: Session, principal: Principal, q: str | None, limit: int = 20
+) -> list[tuple[Customer, float]]:
+    """Customers by name, e-mail, phone, loyalty card or postal code, tolerant of typos:
+    exact keys first, then names within a small edit distance, best first."""
+    from rapidfuzz import fuzz
+
+    require(principal, Permission.CUSTOMERS_READ)
+    text = (q or "").strip()
+    if not text:
+        latest = select(Customer).where(Customer.status == "active")
+        if not principal.scope.is_brand:
+            _, owner = owner_of(session, principal)
+            latest = latest.where(
+                Customer.id.in_(
+                    select(SourceRecord.customer_id).where(SourceRecord.owner == owner)
+                )
+            )
+        found = session.scalars(latest.order_by(Customer.updated_at.desc()).limit(limit))
+        return [(c, 100.0) for c in found]
+    conditions = []
+    region = get_settings().default_region
+    if "@" in text:
+        conditions.append(SourceRecord.email_key == normalise.email_key(text))
+    phone = normalise.normalise_phone(text, region)
+    if phone.value and normalise.INVALID not in phone.flags and sum(c.isdigit() for c in text) >= 9:
+        conditions.append(
+            or_(SourceRecord.mobile_key == phone.value, SourceRecord.landline_key == phone.value)
+        )
+    if text.isdigit():
+        conditions.append(SourceRecord.loyalty_card == text)
+        conditions.append(SourceRecord.source_id == text)
+        conditions.append(SourceRecord.postal_code == text)
+    tokens = normalise.name_key(text).split()
+    if tokens and not conditions:
+        prefixes = {t[:3] for t in tokens if len(t) >= 3}
+        for prefix in prefixes:
+            conditions.append(SourceRecord.last_name_key.startswith(prefix, autoescape=True))
+        if len(tokens) == 1:
+            conditions.append(SourceRecord.source_id == text)
+    if not conditions:
+        return []
+    query = select(
+        SourceRecord.customer_id, SourceRecord.first_name_key, SourceRecord.last_name_key
+    ).where(SourceRecord.customer_id.is_not(None), or_(*conditions))
+    if not principal.scope.is_brand:
+        _, owner = owner_of(session, principal)
+        query = query.where(SourceRecord.owner == owner)
+    scores: dict[str, float] = {}
+    wanted = " ".join(tokens)
+    for row in session.execute(query.limit(5000)):
+        if tokens and "@" not in text and not text.isdigit() and not phone.value:
+            name = f"{row.first_name_key or ''} {row.last_name_key or ''}".strip()
+            score = max(
+                fuzz.token_sort_ratio(wanted, name),
+                fuzz.ratio(wanted, row.last_name_key or ""),
+            )
+            if score < 75:
+                continue
+        else:
+            score = 100.0
+        scores[row.customer_id] = max(scores.get(row.customer_id, 0.0), score)
+    best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: min(limit, 100)]
+    customers = {
+        c.id: c
+        for c in session.scalars(
+            select(Customer).where(
+                Customer.id.in_([c for c, _ in best]), Customer.status == "active"
+            )
+        )
+    }
+    return [(customers[c], s) for c, s in best if c in customers]

@@ -1,0 +1,528 @@
+"""Use cases that turn source records into golden customers: batch resolution over every
+record, real-time attach of one record, golden records and identities, links export."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.orm import Session
+
+from omnicanal.customers import golden, matching, normalise, resolution
+from omnicanal.customers.models import (
+    Customer,
+    Identity,
+    LinkConstraint,
+    MatchModelVersion,
+    MatchReview,
+    ResolutionRun,
+    SourceRecord,
+)
+from omnicanal.db import new_id, utcnow
+from omnicanal.events import emit
+from omnicanal.security.permissions import Permission, Principal, require
+
+Progress = Callable[[str], None]
+_MATCH_COLUMNS = (
+    SourceRecord.id,
+    SourceRecord.first_name_key,
+    SourceRecord.last_name_key,
+    SourceRecord.birth_name_key,
+    SourceRecord.email_match_key,
+    SourceRecord.mobile_key,
+    SourceRecord.landline_key,
+    SourceRecord.birth_date,
+    SourceRecord.postal_code,
+    SourceRecord.street_key,
+    SourceRecord.city_key,
+    SourceRecord.gender,
+    SourceRecord.loyalty_card,
+    SourceRecord.first_name,
+)
+
+
+def _match_record(row: Any) -> matching.MatchRecord:
+    return matching.from_normalised(
+        row.id,
+        {
+            "first_name": row.first_name,
+            "first_name_key": row.first_name_key,
+            "last_name_key": row.last_name_key,
+            "birth_name_key": row.birth_name_key,
+            "email_match_key": row.email_match_key,
+            "mobile_key": row.mobile_key,
+            "landline_key": row.landline_key,
+            "birth_date": row.birth_date,
+            "postal_code": row.postal_code,
+            "street_key": row.street_key,
+            "city_key": row.city_key,
+            "gender": row.gender,
+            "loyalty_card": row.loyalty_card,
+        },
+    )
+
+
+# ------------------------------------------------------------------------------------ model
+
+
+def active_model(session: Session) -> matching.MatchModel:
+    """The newest trained model, or the default parameters before any batch run."""
+    row = session.scalars(
+        select(MatchModelVersion).order_by(MatchModelVersion.created_at.desc()).limit(1)
+    ).first()
+    if row is None:
+        return matching.default_model()
+    return _cached_model(row.id, row.parameters)
+
+
+_MODEL_CACHE: dict[str, matching.MatchModel] = {}
+
+
+def _cached_model(model_id: str, parameters: dict[str, Any]) -> matching.MatchModel:
+    model = _MODEL_CACHE.get(model_id)
+    if model is None:
+        model = matching.MatchModel.from_json(parameters)
+        _MODEL_CACHE.clear()
+        _MODEL_CACHE[model_id] = model
+    return model
+
+
+# ----------------------------------------------------------------------------- golden records
+
+
+def _source_values(record: SourceRecord) -> golden.SourceValues:
+    return golden.SourceValues(
+        record_id=record.id,
+        source=record.source,
+        received_at=record.received_at,
+        values={
+            "first_name": record.first_name,
+            "last_name": record.last_name,
+            "birth_name": record.birth_name,
+            "email": record.email if record.email_match_key else None,
+            "phone": record.mobile_key or record.landline_key,
+            "birth_date": record.birth_date,
+            "gender": record.gender,
+            "street": record.street,
+            "postal_code": record.postal_code,
+            "city": record.city,
+            "country": record.country,
+            "loyalty_card": record.loyalty_card,
+        },
+    )
+
+
+def identities_of(record: SourceRecord) -> list[tuple[str, str]]:
+    """(kind, value) of every identifier a record carries."""
+    out = [("account", f"{record.source}:{record.source_id}")]
+    if record.email:
+        out.append(("email", record.email))
+    for phone in {record.mobile_key, record.landline_key} - {None}:
+        out.append(("phone", phone))
+    if record.loyalty_card:
+        out.append(("loyalty_card", record.loyalty_card))
+    for device in (record.attributes or {}).get("devices") or []:
+        if isinstance(device, dict) and device.get("device_id"):
+            out.append(("device", str(device["device_id"])))
+    for key in ("anonymous_id", "anonymousId"):
+        if (record.attributes or {}).get(key):
+            out.append(("anonymous_id", str(record.attributes[key])))
+    return out
+
+
+def refresh_customers(session: Session, customer_ids: Iterable[str]) -> None:
+    """Recompute the golden record and identities of these customers from their records."""
+    ids = sorted(set(customer_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        records: dict[str, list[SourceRecord]] = defaultdict(list)
+        for record in session.scalars(
+            select(SourceRecord).where(SourceRecord.customer_id.in_(chunk))
+        ):
+            records[record.customer_id].append(record)  # type: ignore[index]
+        session.execute(delete(Identity).where(Identity.customer_id.in_(chunk)))
+        identity_rows = []
+        for customer in session.scalars(select(Customer).where(Customer.id.in_(chunk))):
+            own = records.get(customer.id, [])
+            if customer.status == "erased":
+                continue
+            chosen = golden.golden_record([_source_values(r) for r in own])
+            for name, value in chosen.values.items():
+                setattr(customer, name, value)
+            customer.provenance = chosen.provenance
+            customer.first_name_key = normalise.first_name_key(customer.first_name) or None
+            customer.last_name_key = normalise.name_key(customer.last_name) or None
+            customer.email_key = next((r.email_key for r in own if r.email_key), None)
+            customer.record_count = len(own)
+            if own and customer.status != "active":
+                customer.status, customer.merged_into_id = "active", None
+            for record in own:
+                for kind, value in identities_of(record):
+                    identity_rows.append(
+                        {
+                            "id": new_id("cid"),
+                            "customer_id": customer.id,
+                            "kind": kind,
+                            "value": value,
+                            "source": record.source,
+                            "record_id": record.id,
+                            "created_at": utcnow(),
+                        }
+                    )
+        if identity_rows:
+            session.execute(Identity.__table__.insert(), identity_rows)
+    session.flush()
+
+
+# ------------------------------------------------------------------------------ real time
+
+
+@dataclass
+class Attachment:
+    customer_id: str
+    created: bool
+    reason: str  # `matched`, `new`, `review`
+    weight: float | None = None
+    reviews: int = 0
+
+
+def _candidates(session: Session, record: matching.MatchRecord, limit: int = 50) -> list[Any]:
+    conditions = []
+    columns = {
+        "email": SourceRecord.email_match_key,
+        "mobile": SourceRecord.mobile_key,
+        "fn": SourceRecord.first_name_key,
+        "ln": SourceRecord.last_name_key,
+        "dob": SourceRecord.birth_date,
+        "pc": SourceRecord.postal_code,
+        "street": SourceRecord.street_key,
+    }
+    values = {
+        "email": record.email,
+        "mobile": record.mobile,
+        "fn": record.fn,
+        "ln": record.ln,
+        "dob": None if record.dob is None else _date(record.dob),
+        "pc": record.pc,
+        "street": record.street,
+    }
+    rows: dict[str, Any] = {}
+    for rule in matching.BLOCKING_RULES:
+        keys = [left for left, right in rule if left == right]
+        if len(keys) != len(rule) or not all(values.get(k) for k in keys):
+            continue
+        conditions = [columns[k] == values[k] for k in keys]
+        query = (
+            select(*_MATCH_COLUMNS, SourceRecord.customer_id)
+            .where(*conditions, SourceRecord.id != record.id)
+            .where(SourceRecord.customer_id.is_not(None))
+            .limit(limit)
+        )
+        for row in session.execute(query):
+            rows[row.id] = row
+    if record.card:
+        for row in session.execute(
+            select(*_MATCH_COLUMNS, SourceRecord.customer_id)
+            .where(SourceRecord.loyalty_card == record.card, SourceRecord.id != record.id)
+            .where(SourceRecord.customer_id.is_not(None))
+            .limit(limit)
+        ):
+            rows[row.id] = row
+    return list(rows.values())
+
+
+def _date(text: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    return date.fromisoformat(text)
+
+
+def attach(
+    session: Session, record: SourceRecord, model: matching.MatchModel | None = None
+) -> Attachment:
+    """Attach a newly received record to the customer it belongs to, or create one; pairs
+    the model cannot settle go to the review queue. Runs inside the caller's transaction."""
+    model = model or active_model(session)
+    incoming = model.with_tiers(_match_record(record))
+    best: tuple[float, str] | None = None
+    reviews: list[tuple[str, matching.PairScore]] = []
+    apart: set[str] = set()
+    for row in _candidates(session, incoming):
+        other = model.with_tiers(_match_record(row))
+        score = matching.score_pair(incoming, other, model)
+        if score.outcome == matching.MERGE:
+            if best is None or score.weight > best[0]:
+                best = (score.weight, row.customer_id)
+        elif score.outcome == matching.REVIEW:
+            reviews.append((row.id, score))
+        elif score.reason in ("household", "different_person"):
+            apart.add(row.customer_id)
+    if best is not None and best[1] not in apart:
+        record.customer_id = best[1]
+        session.flush()
+        refresh_customers(session, [best[1]])
+        return Attachment(best[1], created=False, reason="matched", weight=best[0])
+    customer = Customer()
+    session.add(customer)
+    session.flush()
+    record.customer_id = customer.id
+    for other_id, score in reviews:
+        _add_review(session, record.id, other_id, score)
+    session.flush()
+    refresh_customers(session, [customer.id])
+    emit(session, "customer.created", {"customer_id": customer.id}, entity_id=record.entity_id)
+    return Attachment(
+        customer.id, created=True, reason="review" if reviews else "new", reviews=len(reviews)
+    )
+
+
+def _add_review(session: Session, a: str, b: str, score: matching.PairScore) -> None:
+    first, second = sorted((a, b))
+    exists = session.scalars(
+        select(MatchReview.id).where(
+            MatchReview.record_a_id == first, MatchReview.record_b_id == second
+        )
+    ).first()
+    if exists is None:
+        session.add(
+            MatchReview(
+                record_a_id=first,
+                record_b_id=second,
+                weight=score.weight,
+                probability=score.probability,
+                levels=list(score.levels),
+            )
+        )
+
+
+# ---------------------------------------------------------------------------------- batch
+
+
+@dataclass
+class BatchResult:
+    run_id: str
+    records: int
+    customers: int
+    created: int
+    retired: int
+    moved_records: int
+    reviews: int
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+def load_match_table(session: Session) -> tuple[pa.Table, list[str], list[str | None]]:
+    """Every source record in matching form, their ids and their current customers."""
+    ids: list[str] = []
+    current: list[str | None] = []
+    rows: list[matching.MatchRecord] = []
+    for row in session.execute(
+        select(*_MATCH_COLUMNS, SourceRecord.customer_id).order_by(SourceRecord.id)
+    ):
+        ids.append(row.id)
+        current.append(row.customer_id)
+        rows.append(_match_record(row))
+    return match_table(rows), ids, current
+
+
+def match_table(records: Sequence[matching.MatchRecord]) -> pa.Table:
+    return pa.table(
+        {
+            name: pa.array(
+                [getattr(r, name) for r in records],
+                type=pa.int8() if name.endswith("_tier") else pa.string(),
+            )
+            for name in matching.FIELDS
+        }
+    )
+
+
+def resolve_all(
+    session: Session,
+    principal: Principal,
+    engine: str = "duckdb",
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Resolve every record received: train the model on them, cluster, and give each
+    cluster a golden customer. Customer ids are kept where a cluster keeps most of a
+    customer's records; operators' merges and splits are kept as constraints."""
+    require(principal, Permission.CUSTOMERS_MANAGE)
+    say = progress or (lambda _m: None)
+    run = ResolutionRun(engine=engine)
+    session.add(run)
+    session.flush()
+    say("reading the source records")
+    table, ids, current = load_match_table(session)
+    index = {record_id: i for i, record_id in enumerate(ids)}
+    must, cannot = [], []
+    for constraint in session.scalars(select(LinkConstraint).where(LinkConstraint.active)):
+        a, b = index.get(constraint.record_a_id), index.get(constraint.record_b_id)
+        if a is not None and b is not None:
+            (must if constraint.kind == "must" else cannot).append((a, b))
+    found = resolution.resolve(
+        table,
+        engine=resolution.make_engine(engine),
+        must_link=must,
+        cannot_link=cannot,
+        progress=say,
+    )
+    say("saving customers")
+    result = _save_clusters(session, ids, current, found.labels)
+    decided = {
+        (r.record_a_id, r.record_b_id)
+        for r in session.execute(select(MatchReview.record_a_id, MatchReview.record_b_id))
+    }
+    reviews = 0
+    for a, b, weight, levels in found.review:
+        first, second = sorted((ids[a], ids[b]))
+        if (first, second) in decided:
+            continue
+        decided.add((first, second))
+        session.add(
+            MatchReview(
+                record_a_id=first,
+                record_b_id=second,
+                weight=weight,
+                probability=matching.probability(weight),
+                levels=list(levels),
+            )
+        )
+        reviews += 1
+    session.add(MatchModelVersion(parameters=found.model.to_json()))
+    figures = resolution.describe(found) | {
+        "created": result.created,
+        "retired": result.retired,
+        "moved_records": result.moved_records,
+        "new_reviews": reviews,
+    }
+    run.finished_at = utcnow()
+    run.figures = figures
+    emit(session, "customers.resolved", {"run_id": run.id, **figures})
+    session.flush()
+    return BatchResult(
+        run_id=run.id,
+        records=len(ids),
+        customers=result.customers,
+        created=result.created,
+        retired=result.retired,
+        moved_records=result.moved_records,
+        reviews=reviews,
+        figures=figures,
+    )
+
+
+@dataclass
+class _Saved:
+    customers: int
+    created: int
+    retired: int
+    moved_records: int
+
+
+def assign_customer_ids(
+    labels: np.ndarray, current: Sequence[str | None], new: Callable[[], str]
+) -> tuple[list[str], dict[str, str]]:
+    """A customer id per record from its cluster: the largest clusters first take the existing
+    customer most of their records already had; the others get a new id. Also gives, for each
+    existing customer left without records, the customer that took most of them."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, label in enumerate(labels.tolist()):
+        members[label].append(i)
+    taken: set[str] = set()
+    chosen: dict[int, str] = {}
+    for label in sorted(members, key=lambda x: (-len(members[x]), x)):
+        counts = Counter(current[i] for i in members[label] if current[i] is not None)
+        for customer_id, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            if customer_id not in taken:
+                chosen[label] = customer_id
+                taken.add(customer_id)
+                break
+        else:
+            chosen[label] = new()
+    assigned = [chosen[label] for label in labels.tolist()]
+    successors: dict[str, Counter[str]] = defaultdict(Counter)
+    for old, now in zip(current, assigned, strict=True):
+        if old is not None and old not in taken:
+            successors[old][now] += 1
+    retired = {old: counter.most_common(1)[0][0] for old, counter in successors.items()}
+    return assigned, retired
+
+
+def _save_clusters(
+    session: Session, ids: list[str], current: list[str | None], labels: np.ndarray
+) -> _Saved:
+    fresh: list[str] = []
+
+    def new() -> str:
+        fresh.append(new_id("cus"))
+        return fresh[-1]
+
+    assigned, retired = assign_customer_ids(labels, current, new)
+    now = utcnow()
+    if fresh:
+        session.execute(
+            Customer.__table__.insert(),
+            [
+                {"id": c, "status": "active", "provenance": {}, "record_count": 0,
+                 "created_at": now, "updated_at": now}
+                for c in fresh
+            ],
+        )  # fmt: skip
+    changed = [
+        {"record_id": record_id, "customer": customer}
+        for record_id, old, customer in zip(ids, current, assigned, strict=True)
+        if old != customer
+    ]
+    if changed:
+        statement = (
+            update(SourceRecord.__table__)
+            .where(SourceRecord.__table__.c.id == bindparam("record_id"))
+            .values(customer_id=bindparam("customer"))
+        )
+        session.connection().execute(statement, changed)
+    for old, successor in retired.items():
+        session.execute(
+            update(Customer)
+            .where(Customer.id == old)
+            .values(status="merged", merged_into_id=successor, record_count=0)
+        )
+    touched = {c["customer"] for c in changed} | set(fresh)
+    touched |= {old for old, new_ in zip(current, assigned, strict=True) if old and old != new_}
+    session.expire_all()
+    refresh_customers(session, touched - set(retired))
+    if retired:
+        session.execute(delete(Identity).where(Identity.customer_id.in_(list(retired))))
+    return _Saved(
+        customers=len(set(assigned)),
+        created=len(fresh),
+        retired=len(retired),
+        moved_records=len(changed),
+    )
+
+
+# ---------------------------------------------------------------------------------- exports
+
+
+def export_links(session: Session, principal: Principal, path: Path) -> int:
+    """Write `source,source_id,customer_id` for every source record; returns the rows."""
+    require(principal, Permission.CUSTOMERS_READ)
+    query = select(SourceRecord.source, SourceRecord.source_id, SourceRecord.customer_id)
+    if not principal.scope.is_brand:
+        from omnicanal.customers.service import owner_of
+
+        _, owner = owner_of(session, principal)
+        query = query.where(SourceRecord.owner == owner)
+    count = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "source_id", "customer_id"])
+        for row in session.execute(query.order_by(SourceRecord.source, SourceRecord.source_id)):
+            writer.writerow([row.source, row.source_id, row.customer_id or ""])
+            count += 1
+    return count
