@@ -249,9 +249,7 @@ def search_customers(
         if not principal.scope.is_brand:
             _, owner = owner_of(session, principal)
             latest = latest.where(
-                Customer.id.in_(
-                    select(SourceRecord.customer_id).where(SourceRecord.owner == owner)
-                )
+                Customer.id.in_(select(SourceRecord.customer_id).where(SourceRecord.owner == owner))
             )
         found = session.scalars(latest.order_by(Customer.updated_at.desc()).limit(limit))
         return [(c, 100.0) for c in found]
