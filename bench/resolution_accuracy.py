@@ -110,6 +110,7 @@ def febrl_record(rec_id: str, row: dict[str, Any]) -> matching.MatchRecord:
     """A Febrl row in matching form, through omnicanal's own normalisers."""
     street = " ".join(t for t in (_text(row["street_number"]), _text(row["address_1"])) if t)
     fields = {
+        "first_name": _text(row["given_name"]),
         "first_name_key": first_name_key(_text(row["given_name"])) or None,
         "last_name_key": name_key(_text(row["surname"])) or None,
         "birth_date": _iso_date(_text(row["date_of_birth"])),

@@ -4,6 +4,7 @@ movers, swapped names, nicknames)."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import duckdb
@@ -54,7 +55,27 @@ def test_household_members_sharing_home_and_landline_are_different_persons() -> 
     husband = record("a", first_name="Pierre", birth_date="02/05/1960", **home)
     wife = record("b", first_name="Catherine", birth_date="14/03/1963", **home)
     score = matching.score_pair(husband, wife, MODEL)
+    assert score.outcome == DISTINCT and score.reason in matching.APART_REASONS
+    # Without birth dates, the home population's parameters tell them apart.
+    husband, wife = (record(i, first_name=f, **home) for i, f in (("a", "Pierre"), ("b", "Léa")))
+    score = matching.score_pair(husband, wife, MODEL)
     assert (score.outcome, score.reason) == (DISTINCT, "household")
+
+
+def test_a_file_without_households_lets_a_replaced_first_name_merge_at_home() -> None:
+    # Febrl-like data: every pair sharing a home is one person, some with a first name
+    # replaced by another. Trained on such data, the home population's prior is near 1.
+    no_households = dataclasses.replace(MODEL, home_prior=0.999)
+    home = dict(last_name="Webb", street="43 Mcilwraith Close", postal_code="2640",
+                city="Doubleview", birth_date="1971-07-09")  # fmt: skip
+    a, b = record("a", first_name="Phoebe", **home), record("b", first_name="Mitchell", **home)
+    assert matching.score_pair(a, b, no_households).outcome == MERGE
+    # Where homes are shared (the default model expects households), the same pair is two
+    # persons once nothing personal such as the birth date ties them.
+    del home["birth_date"]
+    a, b = record("a", first_name="Phoebe", **home), record("b", first_name="Mitchell", **home)
+    assert matching.score_pair(a, b, MODEL).reason == "household"
+    assert matching.score_pair(a, b, no_households).reason != "household"
 
 
 def test_twins_share_everything_but_the_first_name() -> None:

@@ -150,3 +150,46 @@ def estimate_prior(
             break
         prior = new
     return prior
+
+
+def em_home_population(
+    patterns: np.ndarray,
+    counts: np.ndarray,
+    m: Mapping[str, Sequence[float]],
+    u: Mapping[str, Sequence[float]],
+    prior: float,
+    excluded: Sequence[str],
+    pseudo_pairs: float = 20.0,
+    iterations: int = 50,
+    tolerance: float = 1e-6,
+) -> tuple[dict[str, list[float]], float]:
+    """u and prior of one population of pairs (those sharing a home) by EM, the m values
+    held at the brand-wide estimates: the same person agrees with their own records the same
+    way at home or not, and fixing m keeps the two classes from swapping. `u` is also the
+    prior guess, worth `pseudo_pairs` pairs, so that a population with almost no different
+    persons in it (a file without households) still gets sensible u values."""
+    active = [i for i, c in enumerate(COMPARISONS) if c.name not in excluded]
+    current = {name: list(values) for name, values in u.items()}
+    counts = counts.astype(float)
+    total = counts.sum()
+    for _ in range(iterations):
+        post = posterior(patterns, m, current, prior, active)
+        other = (1 - post) * counts
+        prior = float(min(max((post * counts).sum() / total, 1e-6), 1 - 1e-6))
+        change = 0.0
+        for i in active:
+            comparison = COMPARISONS[i]
+            column = patterns[:, i]
+            known = column >= 0
+            seen = np.bincount(column[known], weights=other[known], minlength=comparison.levels)
+            guess = np.asarray(u[comparison.name], dtype=float)
+            new = (seen[: comparison.levels] + pseudo_pairs * guess) / (seen.sum() + pseudo_pairs)
+            new = np.maximum(new, M_FLOOR)
+            new = list((new / new.sum()).astype(float))
+            change = max(
+                change, max(abs(a - b) for a, b in zip(new, current[comparison.name], strict=True))
+            )
+            current[comparison.name] = new
+        if change < tolerance:
+            break
+    return current, prior

@@ -372,6 +372,7 @@ def level_sql() -> tuple[str, str]:
 BLOCKING_RULES: tuple[tuple[tuple[str, str], ...], ...] = (
     (("email", "email"),),
     (("mobile", "mobile"),),
+    (("landline", "landline"),),
     (("fn", "fn"), ("ln", "ln")),
     (("fn", "fn"), ("dob", "dob")),
     (("ln", "ln"), ("dob", "dob")),
@@ -380,6 +381,7 @@ BLOCKING_RULES: tuple[tuple[tuple[str, str], ...], ...] = (
     (("fn", "ln_fn"), ("ln", "fn_ln")),  # first and last names swapped
     (("bn", "ln"), ("fn", "fn")),  # birth name on one side, used name on the other
     (("street", "street"), ("pc", "pc")),
+    (("dob", "dob"), ("pc", "pc")),
 )
 
 
@@ -409,6 +411,22 @@ class MatchModel:
     trained_on: dict[str, Any] = field(default_factory=dict)
     # {"fn": {name: tier}, "ln": {...}} for the names more common than RARE.
     name_tiers: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Pairs that share a home (`shares_home`) are a population of their own: household
+    # members agree on the last name, the address and the landline without being one person.
+    # Their own m, u and prior, address and landline left out (they define the population).
+    home_m: dict[str, list[float]] | None = None
+    home_u: dict[str, list[float]] | None = None
+    home_prior: float | None = None
+
+    def home_weights(self) -> dict[str, list[float]] | None:
+        if self.home_m is None or self.home_u is None:
+            return None
+        return {
+            name: [
+                math.log2(m / u) for m, u in zip(self.home_m[name], self.home_u[name], strict=True)
+            ]
+            for name in self.home_m
+        }
 
     def tier(self, kind: str, value: str | None) -> int:
         if value is None:
@@ -440,6 +458,9 @@ class MatchModel:
             "review_threshold": self.review_threshold,
             "trained_on": self.trained_on,
             "name_tiers": self.name_tiers,
+            "home_m": self.home_m,
+            "home_u": self.home_u,
+            "home_prior": self.home_prior,
         }
 
     @classmethod
@@ -452,6 +473,9 @@ class MatchModel:
             review_threshold=float(data.get("review_threshold", 0.60)),
             trained_on=dict(data.get("trained_on", {})),
             name_tiers={k: dict(v) for k, v in data.get("name_tiers", {}).items()},
+            home_m=data.get("home_m"),
+            home_u=data.get("home_u"),
+            home_prior=data.get("home_prior"),
         )
 
 
@@ -478,7 +502,24 @@ def default_model() -> MatchModel:
         "address": [0.98, 0.018, 0.001, 0.001],
         "gender": [0.5, 0.5],
     }
-    return MatchModel(m=_normalised(m), u=_normalised(u), prior=1e-4)
+    home_u = {
+        "first_name": [0.90, 0.03, 0.03, 0.02, 0.01, 0.01],
+        "last_name": [0.15, 0.02, 0.08, 0.25, 0.25, 0.25],
+        "birth_date": [0.93, 0.02, 0.05],  # twins share one
+        "email": [0.99, 0.005, 0.001, 0.004],
+        "mobile": [0.99, 0.01],
+        "landline": [0.5, 0.5],
+        "address": [0.25, 0.25, 0.25, 0.25],
+        "gender": [0.5, 0.5],
+    }
+    return MatchModel(
+        m=_normalised(m),
+        u=_normalised(u),
+        prior=1e-4,
+        home_m=_normalised(m),
+        home_u=_normalised(home_u),
+        home_prior=0.3,
+    )
 
 
 def _normalised(table: dict[str, list[float]]) -> dict[str, list[float]]:
@@ -510,11 +551,14 @@ class PairScore:
 
 
 def match_weight(
-    levels: Sequence[int], weights: Mapping[str, Sequence[float]], prior_weight: float
+    levels: Sequence[int],
+    weights: Mapping[str, Sequence[float]],
+    prior_weight: float,
+    skip: frozenset[str] = frozenset(),
 ) -> float:
     total = prior_weight
     for comparison, level in zip(COMPARISONS, levels, strict=True):
-        if level >= 0:
+        if level >= 0 and comparison.name not in skip:
             total += weights[comparison.name][level]
     return total
 
@@ -528,23 +572,29 @@ def probability(weight: float) -> float:
     return odds / (1 + odds)
 
 
+HOME_CONTEXT = ("address", "landline")
+_HOME_SKIP = frozenset(HOME_CONTEXT)
+
+
+def shares_home(levels: Sequence[int]) -> bool:
+    """The two records give the same home: the same street and postal code, or the same
+    landline."""
+    return levels[_INDEX["address"]] >= 2 or levels[_INDEX["landline"]] == 1
+
+
 def rule_outcome(a_card: bool, levels: Sequence[int]) -> tuple[Outcome, str] | None:
     """The decisions that do not wait for the model's weight.
 
     - The same loyalty card is the same customer.
-    - People sharing a home (address or landline) are different persons when their first
-      names or birth dates disagree: a couple, parents and children, twins.
-    - The same e-mail or the same mobile with a compatible first name is the same customer.
+    - Another first name and another birth date (both given): another person.
+    - The same e-mail, or the same mobile, with a compatible first name and last name and no
+      conflicting birth date or mobile: the same customer.
     """
-    fn, ln, dob, email, mobile, landline, address, _gender = levels
+    fn, ln, dob, email, mobile, _landline, _address, _gender = levels
     if a_card:
         return MERGE, "loyalty_card"
-    shares_home = address >= 2 or landline == 1
-    if fn == 0 or dob == 0:
-        if shares_home and email != 3 and mobile != 1:
-            return DISTINCT, "household"
-        if fn == 0 and dob == 0:
-            return DISTINCT, "different_person"
+    if fn == 0 and dob == 0:
+        return DISTINCT, "different_person"
     if dob == 0 or mobile == 0:
         return None
     if email == 3 and fn >= 2 and ln != 0:
@@ -552,6 +602,39 @@ def rule_outcome(a_card: bool, levels: Sequence[int]) -> tuple[Outcome, str] | N
     if mobile == 1 and fn >= 2 and ln != 0:
         return MERGE, "mobile"
     return None
+
+
+def home_weight(levels: Sequence[int], model: MatchModel) -> float | None:
+    """The match weight among pairs sharing a home, from that population's own parameters
+    (address and landline left out: they are what the pairs share)."""
+    home = model.home_weights()
+    if home is None or model.home_prior is None:
+        return None
+    prior = math.log2(model.home_prior / (1 - model.home_prior))
+    return match_weight(levels, home, prior, skip=_HOME_SKIP)
+
+
+def decide(levels: Sequence[int], same_card: bool, model: MatchModel) -> tuple[float, Outcome, str]:
+    """(weight, outcome, reason) of a pair's levels: the rules first, then the model.
+
+    Two records at one home whose first names or birth dates disagree are judged against the
+    other pairs sharing a home: in a file with households, such a pair is two members of one
+    (a couple, a parent and a child, twins), kept apart for good; in a file without, it is
+    one person with a mistyped field, and the brand-wide weight decides."""
+    weight = match_weight(levels, model.weights(), model.prior_weight())
+    ruled = rule_outcome(same_card, levels)
+    if ruled is not None:
+        return weight, ruled[0], ruled[1]
+    fn, dob = levels[_INDEX["first_name"]], levels[_INDEX["birth_date"]]
+    if (fn == 0 or dob == 0) and shares_home(levels):
+        at_home = home_weight(levels, model)
+        if at_home is not None and at_home < 0:
+            return at_home, DISTINCT, "household"
+    return weight, outcome_from_weight(weight, model), "model"
+
+
+# Reasons that keep two records apart for good: no chain of merges may join them.
+APART_REASONS = frozenset({"different_person", "household"})
 
 
 def outcome_from_weight(weight: float, model: MatchModel) -> Outcome:
@@ -584,13 +667,8 @@ def name_tiers(
 def score_pair(a: MatchRecord, b: MatchRecord, model: MatchModel) -> PairScore:
     """Levels, weight and outcome of a pair (the records' tiers already set)."""
     levels = comparison_levels(a, b)
-    weight = match_weight(levels, model.weights(), model.prior_weight())
     same_card = bool(a.card and b.card and a.card == b.card)
-    ruled = rule_outcome(same_card, levels)
-    if ruled is not None:
-        outcome, reason = ruled
-    else:
-        outcome, reason = outcome_from_weight(weight, model), "model"
+    weight, outcome, reason = decide(levels, same_card, model)
     return PairScore(levels, weight, probability(weight), outcome, reason)
 
 

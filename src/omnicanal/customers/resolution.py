@@ -22,21 +22,22 @@ import pyarrow as pa
 
 from omnicanal.customers import clustering, estimation
 from omnicanal.customers.matching import (
+    APART_REASONS,
     BLOCKING_RULES,
     COMPARISONS,
     DISTINCT,
     FIELDS,
+    HOME_CONTEXT,
     MERGE,
     RARE,
     REVIEW,
     MatchModel,
+    decide,
     default_model,
     level_sql,
-    match_weight,
     name_tiers,
-    outcome_from_weight,
     probability,
-    rule_outcome,
+    shares_home,
 )
 
 Progress = Callable[[str], None]
@@ -232,35 +233,49 @@ def train(
         )
     m = estimation.combine_sessions(sessions, start.m)
     prior = estimation.estimate_prior(levels, pattern_counts, m, u, total_pairs)
+    home = np.array([shares_home(tuple(int(x) for x in row)) for row in levels], dtype=bool)
+    home_m, home_u, home_prior = start.home_m, start.home_u, start.home_prior
+    if pattern_counts[home].sum() >= 50:
+        home_m = m
+        home_u, home_prior = estimation.em_home_population(
+            levels[home],
+            pattern_counts[home],
+            m,
+            start.home_u,  # type: ignore[arg-type]
+            start.home_prior,  # type: ignore[arg-type]
+            excluded=HOME_CONTEXT,
+        )
     return MatchModel(
         m=m,
         u=u,
         prior=prior,
-        trained_on={"records": n, "random_pairs": int(keep.sum()), "sessions": len(sessions)},
+        home_m=home_m,
+        home_u=home_u,
+        home_prior=home_prior,
+        trained_on={
+            "records": n,
+            "random_pairs": int(keep.sum()),
+            "sessions": len(sessions),
+            "home_pairs": int(pattern_counts[home].sum()),
+        },
     )
 
 
 def decide_patterns(
     codes: np.ndarray, model: MatchModel
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per pattern: its match weight, outcome (0 distinct, 1 review, 2 merge) and whether a
-    rule keeps the pair apart for good (a cannot-link)."""
+    """Per pattern: its match weight, outcome (0 distinct, 1 review, 2 merge) and whether the
+    pair is kept apart for good (a cannot-link)."""
     levels, same_card = decode_patterns(codes)
-    weights_table = model.weights()
-    prior_weight = model.prior_weight()
     weight = np.empty(len(codes))
     outcome = np.zeros(len(codes), dtype=np.int8)
     apart = np.zeros(len(codes), dtype=bool)
     code = {DISTINCT: 0, REVIEW: 1, MERGE: 2}
     for i in range(len(codes)):
         row = tuple(int(x) for x in levels[i])
-        weight[i] = match_weight(row, weights_table, prior_weight)
-        ruled = rule_outcome(bool(same_card[i]), row)
-        if ruled is not None:
-            outcome[i] = code[ruled[0]]
-            apart[i] = ruled[0] == DISTINCT
-        else:
-            outcome[i] = code[outcome_from_weight(weight[i], model)]
+        weight[i], decided, reason = decide(row, bool(same_card[i]), model)
+        outcome[i] = code[decided]
+        apart[i] = reason in APART_REASONS
     return weight, outcome, apart
 
 
