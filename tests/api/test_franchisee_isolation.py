@@ -161,6 +161,7 @@ def _bodies(brand: Brand) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/customers/merge"): {"survivor_id": "cus_x", "merged_id": "cus_y"},
         ("POST", "/api/v1/customers/{customer_id}/split"): {"record_ids": ["rec_x"]},
         ("POST", "/api/v1/customers/decisions/{decision_id}/undo"): {},
+        ("POST", "/api/v1/customers/{customer_id}/erase"): {"reason": "asked by the customer"},
     }  # fmt: skip
 
 

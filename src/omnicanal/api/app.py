@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 def _include_routers(app: FastAPI) -> None:
     from omnicanal.customers.api import router as customers_router
     from omnicanal.customers.consent_api import router as consent_router
+    from omnicanal.customers.gdpr_api import router as gdpr_router
     from omnicanal.events.api import router as events_router
     from omnicanal.network.api import router as network_router
     from omnicanal.security.api import router as security_router
@@ -97,6 +98,7 @@ def _include_routers(app: FastAPI) -> None:
         events_router,
         customers_router,
         consent_router,
+        gdpr_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 
