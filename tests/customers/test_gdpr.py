@@ -321,6 +321,26 @@ def test_an_erased_customer_is_not_found_and_erasing_again_changes_nothing(
     assert unknown.status_code == 404
 
 
+def test_a_batch_run_after_erasure_leaves_the_anonymised_records_alone(
+    client, factory, admin_headers, ondine_and_gaspard
+) -> None:
+    from omnicanal.customers import flows
+    from omnicanal.customers.models import Decision
+
+    ondine, _, gaspard = ondine_and_gaspard
+    client.post(f"/api/v1/customers/{ondine}/erase", json={"reason": "request"},
+                headers=admin_headers)  # fmt: skip
+    with factory.begin() as session:
+        result = flows.resolve_all(session, SYSTEM)
+    assert result.created == 0
+    with factory() as session:
+        active = session.scalars(select(Customer).where(Customer.status == "active")).all()
+        assert [c.id for c in active] == [gaspard]
+        erasure = session.scalars(select(Decision).where(Decision.kind == "erasure")).one()
+    undo = client.post(f"/api/v1/customers/decisions/{erasure.id}/undo", headers=admin_headers)
+    assert undo.status_code == 409
+
+
 def test_erasure_and_export_need_customers_manage_on_a_brand_wide_key(
     client, factory, brand: Brand, admin_headers, ondine_and_gaspard
 ) -> None:

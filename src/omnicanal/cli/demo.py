@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from omnicanal.cli.common import console, session_factory, settings
 from omnicanal.cli.data import import_file, progress_bar
+from omnicanal.imports.readers import parse_mapping
 from omnicanal.network import service as network_service
 from omnicanal.security import service as security_service
 from omnicanal.security.permissions import Permission, Role
 from omnicanal.security.service import SYSTEM
+from omnicanal.simulation.customer_files import CUSTOMER_FILES
 
 # The simulated brand's files that omnicanal's import paths take today, in load order.
 LOADED = [
@@ -67,6 +69,30 @@ def load_brand(brand_dir: Path) -> None:
             report = import_file(kind, brand_dir / relative, progress)
             if report.rejected:
                 console.print(f"[yellow]{relative}: {report.rejected} rows rejected[/]")
+        for spec in CUSTOMER_FILES:
+            report = import_file(
+                "customers",
+                brand_dir / spec.path,
+                progress,
+                column_map=parse_mapping(spec.map_options()),
+                defaults={"source": spec.source},
+            )
+            if report.rejected:
+                console.print(f"[yellow]{spec.path}: {report.rejected} rows rejected[/]")
+    resolve_customers()
+
+
+def resolve_customers() -> None:
+    """Every customer record into golden customers, as `omnicanal customers resolve` does."""
+    from omnicanal.customers import flows
+
+    started = time.perf_counter()
+    with console.status("Resolving customers…") as status, session_factory().begin() as session:
+        result = flows.resolve_all(session, SYSTEM, progress=lambda m: status.update(m))
+    console.print(
+        f"{result.records:,} customer records → [bold]{result.customers:,} customers[/], "
+        f"{result.reviews:,} pairs to review ({time.perf_counter() - started:.1f} s)"
+    )
 
 
 def _scope_for(session: Session, scope: str | None) -> tuple[str | None, list[str] | None]:

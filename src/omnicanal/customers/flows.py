@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from omnicanal.customers import golden, matching, normalise, resolution
@@ -97,7 +97,7 @@ def _cached_model(model_id: str, parameters: dict[str, Any]) -> matching.MatchMo
 # ----------------------------------------------------------------------------- golden records
 
 
-def _source_values(record: SourceRecord) -> golden.SourceValues:
+def _source_values(record: Any) -> golden.SourceValues:
     return golden.SourceValues(
         record_id=record.id,
         source=record.source,
@@ -119,7 +119,7 @@ def _source_values(record: SourceRecord) -> golden.SourceValues:
     )
 
 
-def identities_of(record: SourceRecord) -> list[tuple[str, str]]:
+def identities_of(record: Any) -> list[tuple[str, str]]:
     """(kind, value) of every identifier a record carries."""
     out = [("account", f"{record.source}:{record.source_id}")]
     if record.email:
@@ -137,48 +137,113 @@ def identities_of(record: SourceRecord) -> list[tuple[str, str]]:
     return out
 
 
+_RECORD_COLUMNS = (
+    SourceRecord.id,
+    SourceRecord.customer_id,
+    SourceRecord.source,
+    SourceRecord.source_id,
+    SourceRecord.received_at,
+    SourceRecord.first_name,
+    SourceRecord.last_name,
+    SourceRecord.birth_name,
+    SourceRecord.email,
+    SourceRecord.email_key,
+    SourceRecord.email_match_key,
+    SourceRecord.mobile_key,
+    SourceRecord.landline_key,
+    SourceRecord.birth_date,
+    SourceRecord.gender,
+    SourceRecord.street,
+    SourceRecord.postal_code,
+    SourceRecord.city,
+    SourceRecord.country,
+    SourceRecord.loyalty_card,
+    SourceRecord.attributes,
+)
+_GOLDEN_FIELDS = (
+    "first_name", "last_name", "birth_name", "email", "phone", "birth_date", "gender", "street",
+    "postal_code", "city", "country", "loyalty_card", "provenance", "first_name_key",
+    "last_name_key", "email_key", "record_count", "status", "merged_into_id", "updated_at",
+)  # fmt: skip
+_GOLDEN_UPDATE = (
+    update(Customer.__table__)
+    .where(Customer.__table__.c.id == bindparam("customer"))
+    .values({name: bindparam(name) for name in _GOLDEN_FIELDS})
+)
+
+
 def refresh_customers(session: Session, customer_ids: Iterable[str]) -> None:
-    """Recompute the golden record and identities of these customers from their records."""
+    """Recompute the golden record and identities of these customers from their records.
+
+    Written with set-based statements (a batch run refreshes every customer), so the ORM
+    copies of these customers in the session are expired afterwards."""
     ids = sorted(set(customer_ids))
+    if not ids:
+        return
+    session.flush()
+    connection = session.connection()
+    now = utcnow()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        records: dict[str, list[SourceRecord]] = defaultdict(list)
-        for record in session.scalars(
-            select(SourceRecord).where(SourceRecord.customer_id.in_(chunk))
+        records: dict[str, list[Any]] = defaultdict(list)
+        for row in connection.execute(
+            select(*_RECORD_COLUMNS).where(SourceRecord.customer_id.in_(chunk))
         ):
-            records[record.customer_id].append(record)  # type: ignore[index]
-        session.execute(delete(Identity).where(Identity.customer_id.in_(chunk)))
-        identity_rows = []
-        for customer in session.scalars(select(Customer).where(Customer.id.in_(chunk))):
-            own = records.get(customer.id, [])
-            if customer.status == "erased":
+            records[row.customer_id].append(row)
+        statuses = {
+            r.id: (r.status, r.merged_into_id)
+            for r in connection.execute(
+                select(Customer.id, Customer.status, Customer.merged_into_id).where(
+                    Customer.id.in_(chunk)
+                )
+            )
+        }
+        connection.execute(delete(Identity.__table__).where(Identity.customer_id.in_(chunk)))
+        updates, identity_rows = [], []
+        for customer_id, (status, merged_into) in statuses.items():
+            if status == "erased":
                 continue
+            own = sorted(records.get(customer_id, []), key=lambda r: r.id)
             chosen = golden.golden_record([_source_values(r) for r in own])
-            for name, value in chosen.values.items():
-                setattr(customer, name, value)
-            customer.provenance = chosen.provenance
-            customer.first_name_key = normalise.first_name_key(customer.first_name) or None
-            customer.last_name_key = normalise.name_key(customer.last_name) or None
-            customer.email_key = next((r.email_key for r in own if r.email_key), None)
-            customer.record_count = len(own)
-            if own and customer.status != "active":
-                customer.status, customer.merged_into_id = "active", None
+            if own and status != "active":
+                status, merged_into = "active", None
+            updates.append(
+                {
+                    **chosen.values,
+                    "customer": customer_id,
+                    "provenance": chosen.provenance,
+                    "first_name_key": normalise.first_name_key(chosen.values["first_name"]) or None,
+                    "last_name_key": normalise.name_key(chosen.values["last_name"]) or None,
+                    "email_key": next((r.email_key for r in own if r.email_key), None),
+                    "record_count": len(own),
+                    "status": status,
+                    "merged_into_id": merged_into,
+                    "updated_at": now,
+                }
+            )
             for record in own:
                 for kind, value in identities_of(record):
                     identity_rows.append(
                         {
                             "id": new_id("cid"),
-                            "customer_id": customer.id,
+                            "customer_id": customer_id,
                             "kind": kind,
                             "value": value,
                             "source": record.source,
                             "record_id": record.id,
-                            "created_at": utcnow(),
+                            "created_at": now,
                         }
                     )
+        if updates:
+            connection.execute(_GOLDEN_UPDATE, updates)
         if identity_rows:
-            session.execute(Identity.__table__.insert(), identity_rows)
-    session.flush()
+            connection.execute(Identity.__table__.insert(), identity_rows)
+    wanted = set(ids)
+    for item in list(session.identity_map.values()):
+        if isinstance(item, Customer | Identity) and (
+            getattr(item, "id", None) in wanted or getattr(item, "customer_id", None) in wanted
+        ):
+            session.expire(item)
 
 
 # ------------------------------------------------------------------------------ real time
@@ -318,12 +383,16 @@ class BatchResult:
 
 
 def load_match_table(session: Session) -> tuple[pa.Table, list[str], list[str | None]]:
-    """Every source record in matching form, their ids and their current customers."""
+    """Every source record in matching form, their ids and their current customers (records
+    of erased customers are anonymised and left out)."""
     ids: list[str] = []
     current: list[str | None] = []
     rows: list[matching.MatchRecord] = []
+    erased = select(Customer.id).where(Customer.status == "erased")
     for row in session.execute(
-        select(*_MATCH_COLUMNS, SourceRecord.customer_id).order_by(SourceRecord.id)
+        select(*_MATCH_COLUMNS, SourceRecord.customer_id)
+        .where(or_(SourceRecord.customer_id.is_(None), SourceRecord.customer_id.not_in(erased)))
+        .order_by(SourceRecord.id)
     ):
         ids.append(row.id)
         current.append(row.customer_id)

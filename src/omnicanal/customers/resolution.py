@@ -203,7 +203,9 @@ def train(
     """u from random pairs, m by EM per training session, the prior over all blocked pairs."""
     rng = np.random.default_rng(seed)
     total_pairs = n * (n - 1) / 2
-    draws = int(min(RANDOM_PAIRS, total_pairs))
+    # Enough random pairs for the rarest levels to be seen: 20 per record, from half a million
+    # to two million (Splink's default is a million).
+    draws = int(min(RANDOM_PAIRS, total_pairs, max(RANDOM_PAIRS // 4, 20 * n)))
     a = rng.integers(0, n, size=draws)
     b = rng.integers(0, n, size=draws)
     keep = a != b

@@ -60,6 +60,28 @@ def _apply(record: SourceRecord, data: RecordIn, region: str) -> None:
     record.raw = data.model_dump(exclude_none=True)
 
 
+def _existing(
+    session: Session, owner: str, records: Sequence[RecordIn]
+) -> dict[tuple[str, str], SourceRecord]:
+    """The records of a batch already received from this sender, in one query per source."""
+    by_source: dict[str, set[str]] = {}
+    for data in records:
+        by_source.setdefault(data.source, set()).add(data.source_id)
+    found: dict[tuple[str, str], SourceRecord] = {}
+    for source, ids in by_source.items():
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 500):
+            for record in session.scalars(
+                select(SourceRecord).where(
+                    SourceRecord.owner == owner,
+                    SourceRecord.source == source,
+                    SourceRecord.source_id.in_(ordered[start : start + 500]),
+                )
+            ):
+                found[(record.source, record.source_id)] = record
+    return found
+
+
 @dataclass
 class IntakeResult:
     created: int
@@ -80,19 +102,15 @@ def intake(
     region = get_settings().default_region
     stored: list[SourceRecord] = []
     created = updated = 0
+    known = _existing(session, owner, records)
     for data in records:
-        record = session.scalars(
-            select(SourceRecord).where(
-                SourceRecord.owner == owner,
-                SourceRecord.source == data.source,
-                SourceRecord.source_id == data.source_id,
-            )
-        ).first()
+        record = known.get((data.source, data.source_id))
         if record is None:
             record = SourceRecord(
                 entity_id=entity_id, owner=owner, source=data.source, source_id=data.source_id
             )
             session.add(record)
+            known[(data.source, data.source_id)] = record
             created += 1
         else:
             updated += 1

@@ -166,6 +166,8 @@ def undo(session: Session, principal: Principal, decision_id: str) -> Decision:
         raise NotFound(f"no decision {decision_id!r}", field="decision_id")
     if decision.reverted_at is not None:
         raise Conflict(f"decision {decision_id!r} was already undone", field="decision_id")
+    if decision.kind == "erasure":
+        raise Conflict("an erasure cannot be undone: the data is gone", field="decision_id")
     touched = set(decision.customer_ids)
     for record_id, customer_id in decision.before.items():
         record = session.get(SourceRecord, record_id)

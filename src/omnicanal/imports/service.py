@@ -20,11 +20,27 @@ from omnicanal.security.permissions import Principal
 Outcome = Literal["created", "updated"]
 RowHandler = Callable[[Session, Principal, dict[str, Any]], Outcome]
 
+
+@dataclass(frozen=True)
+class BatchImporter:
+    """For kinds imported by the hundred thousand: `validate` checks one row (raising what
+    a row handler raises) and gives what `write` takes; `write` stores a batch of validated
+    rows at once and says how many were created and how many updated."""
+
+    validate: Callable[[dict[str, Any]], Any]
+    write: Callable[[Session, Principal, list[Any]], tuple[int, int]]
+
+
 _IMPORTERS: dict[str, RowHandler] = {}
+_BATCH_IMPORTERS: dict[str, BatchImporter] = {}
 
 
-def register_importer(kind: str, handler: RowHandler) -> None:
+def register_importer(kind: str, handler: RowHandler, batch: BatchImporter | None = None) -> None:
+    """`handler` imports one row; a kind that also has a `batch` importer is written a batch
+    at a time, falling back to row by row when a batch is refused as a whole."""
     _IMPORTERS[kind] = handler
+    if batch is not None:
+        _BATCH_IMPORTERS[kind] = batch
 
 
 def importer(kind: str) -> RowHandler:
@@ -118,32 +134,67 @@ def run_import(
         session.add(run)
     report = ImportReport(run_id=run.id, kind=kind, source=source)
 
+    batch_importer = _BATCH_IMPORTERS.get(kind)
     session = factory()
-    try:
-        for row_number, row in rows:
-            report.read += 1
+
+    def reject(row_number: int, row: dict[str, Any], exc: Exception) -> None:
+        errors = row_errors(exc)
+        report.rejected += 1
+        report.errors.extend(RowError(row_number, e["field"], e["message"] or "") for e in errors)
+        session.add(
+            RejectedRow(run_id=run.id, kind=kind, row_number=row_number, raw=row, errors=errors)
+        )
+
+    def one_by_one(pending: list[tuple[int, dict[str, Any]]]) -> None:
+        for row_number, row in pending:
             try:
                 outcome = _apply(session, handler, principal, row)
             except REJECTABLE as exc:
-                errors = row_errors(exc)
-                report.rejected += 1
-                report.errors.extend(
-                    RowError(row_number, e["field"], e["message"] or "") for e in errors
-                )
-                session.add(
-                    RejectedRow(
-                        run_id=run.id, kind=kind, row_number=row_number, raw=row, errors=errors
-                    )
-                )
+                reject(row_number, row, exc)
             else:
                 if outcome == "created":
                     report.created += 1
                 else:
                     report.updated += 1
+
+    def flush_batch(pending: list[tuple[int, dict[str, Any]]]) -> None:
+        assert batch_importer is not None
+        valid: list[tuple[int, dict[str, Any], Any]] = []
+        for row_number, row in pending:
+            try:
+                if "__unparsed__" in row or "__extra_columns__" in row:
+                    _apply(session, handler, principal, row)  # raises the row's reason
+                valid.append((row_number, row, batch_importer.validate(row)))
+            except REJECTABLE as exc:
+                reject(row_number, row, exc)
+        if not valid:
+            return
+        try:
+            with session.begin_nested():
+                created, updated = batch_importer.write(session, principal, [v for *_, v in valid])
+        except REJECTABLE:
+            one_by_one([(number, row) for number, row, _ in valid])
+        else:
+            report.created += created
+            report.updated += updated
+
+    try:
+        pending: list[tuple[int, dict[str, Any]]] = []
+        for row_number, row in rows:
+            report.read += 1
+            if batch_importer is None:
+                one_by_one([(row_number, row)])
+            else:
+                pending.append((row_number, row))
+                if len(pending) >= batch_size:
+                    flush_batch(pending)
+                    pending = []
             if report.read % batch_size == 0:
                 session.commit()
             if on_progress:
                 on_progress(1)
+        if pending:
+            flush_batch(pending)
         stored = session.get(ImportRun, run.id)
         assert stored is not None
         stored.rows_read = report.read
