@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from omnicanal.customers import golden, matching, normalise, resolution
@@ -74,24 +74,24 @@ def _match_record(row: Any) -> matching.MatchRecord:
 
 def active_model(session: Session) -> matching.MatchModel:
     """The newest trained model, or the default parameters before any batch run."""
-    row = session.scalars(
-        select(MatchModelVersion).order_by(MatchModelVersion.created_at.desc()).limit(1)
+    model_id = session.scalars(
+        select(MatchModelVersion.id).order_by(MatchModelVersion.created_at.desc()).limit(1)
     ).first()
-    if row is None:
+    if model_id is None:
         return matching.default_model()
-    return _cached_model(row.id, row.parameters)
-
-
-_MODEL_CACHE: dict[str, matching.MatchModel] = {}
-
-
-def _cached_model(model_id: str, parameters: dict[str, Any]) -> matching.MatchModel:
     model = _MODEL_CACHE.get(model_id)
     if model is None:
+        # The parameters (name frequencies included) are read and parsed once per process.
+        parameters = session.scalars(
+            select(MatchModelVersion.parameters).where(MatchModelVersion.id == model_id)
+        ).one()
         model = matching.MatchModel.from_json(parameters)
         _MODEL_CACHE.clear()
         _MODEL_CACHE[model_id] = model
     return model
+
+
+_MODEL_CACHE: dict[str, matching.MatchModel] = {}
 
 
 # ----------------------------------------------------------------------------- golden records
@@ -258,8 +258,13 @@ class Attachment:
     reviews: int = 0
 
 
-def _candidates(session: Session, record: matching.MatchRecord, limit: int = 50) -> list[Any]:
-    conditions = []
+_IDENTIFIERS = ("email", "mobile")
+
+
+def _candidates(session: Session, record: matching.MatchRecord, limit: int = 200) -> list[Any]:
+    """The records sharing a blocking key with `record`, in two indexed queries: personal
+    identifiers (e-mail, mobile, loyalty card: few rows, all kept), then names, birth dates
+    and addresses (capped, a common name at a big postal code could give thousands)."""
     columns = {
         "email": SourceRecord.email_match_key,
         "mobile": SourceRecord.mobile_key,
@@ -278,27 +283,23 @@ def _candidates(session: Session, record: matching.MatchRecord, limit: int = 50)
         "pc": record.pc,
         "street": record.street,
     }
-    rows: dict[str, Any] = {}
+    strong, weak = [], []
     for rule in matching.BLOCKING_RULES:
-        keys = [left for left, right in rule if left == right]
+        keys = [left for left, right in rule if left == right and left in columns]
         if len(keys) != len(rule) or not all(values.get(k) for k in keys):
             continue
-        conditions = [columns[k] == values[k] for k in keys]
-        query = (
-            select(*_MATCH_COLUMNS, SourceRecord.customer_id)
-            .where(*conditions, SourceRecord.id != record.id)
-            .where(SourceRecord.customer_id.is_not(None))
-            .limit(limit)
-        )
-        for row in session.execute(query):
-            rows[row.id] = row
+        condition = and_(*(columns[k] == values[k] for k in keys))
+        (strong if keys[0] in _IDENTIFIERS and len(keys) == 1 else weak).append(condition)
     if record.card:
-        for row in session.execute(
-            select(*_MATCH_COLUMNS, SourceRecord.customer_id)
-            .where(SourceRecord.loyalty_card == record.card, SourceRecord.id != record.id)
-            .where(SourceRecord.customer_id.is_not(None))
-            .limit(limit)
-        ):
+        strong.append(SourceRecord.loyalty_card == record.card)
+    rows: dict[str, Any] = {}
+    for conditions, cap in ((strong, None), (weak, limit)):
+        if not conditions:
+            continue
+        query = select(*_MATCH_COLUMNS, SourceRecord.customer_id).where(
+            or_(*conditions), SourceRecord.id != record.id, SourceRecord.customer_id.is_not(None)
+        )
+        for row in session.execute(query if cap is None else query.limit(cap)):
             rows[row.id] = row
     return list(rows.values())
 

@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Literal
 
 from rapidfuzz.distance import Levenshtein
@@ -419,6 +420,10 @@ class MatchModel:
     home_prior: float | None = None
 
     def home_weights(self) -> dict[str, list[float]] | None:
+        return self._home_weights
+
+    @cached_property
+    def _home_weights(self) -> dict[str, list[float]] | None:
         if self.home_m is None or self.home_u is None:
             return None
         return {
@@ -441,6 +446,10 @@ class MatchModel:
 
     def weights(self) -> dict[str, list[float]]:
         """log2(m/u) of each level: what agreeing at that level adds to the match weight."""
+        return self._weights
+
+    @cached_property
+    def _weights(self) -> dict[str, list[float]]:
         return {
             name: [math.log2(m / u) for m, u in zip(self.m[name], self.u[name], strict=True)]
             for name in self.m
