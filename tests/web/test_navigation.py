@@ -23,13 +23,13 @@ def _user(role: Role) -> Principal:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.ADMIN, ["network", "api_keys", "users"]),
-        (Role.HQ_ANALYST, ["network"]),
+        (Role.ADMIN, ["network", "customers", "reviews", "api_keys", "users"]),
+        (Role.HQ_ANALYST, ["network", "customers"]),
         (Role.PRICING_MANAGER, ["network"]),
-        (Role.STORE_MANAGER, ["network"]),
-        (Role.STORE_STAFF, ["network"]),
-        (Role.ADVISOR, ["network"]),
-        (Role.FRANCHISEE, ["network"]),
+        (Role.STORE_MANAGER, ["network", "customers"]),
+        (Role.STORE_STAFF, ["network", "customers"]),
+        (Role.ADVISOR, ["network", "customers"]),
+        (Role.FRANCHISEE, ["network", "customers"]),
         (Role.FINANCE, ["network"]),
     ],
 )

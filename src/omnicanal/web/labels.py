@@ -1,4 +1,5 @@
-"""Human names of the codes the pages show (roles, location kinds, capabilities), translated."""
+"""Human names of the codes the pages show (roles, location kinds, capabilities, the customer
+referential's fields, sources, flags, rules and consent), translated."""
 
 from __future__ import annotations
 
@@ -49,3 +50,162 @@ def location_kind_label(code: str | None) -> str:
 
 def capability_label(code: str | None) -> str:
     return _label(CAPABILITY_LABELS, code)
+
+
+# --- the customer referential ---------------------------------------------------------------
+
+CUSTOMER_FIELD_LABELS: dict[str, str] = {
+    "full_name": N_("Full name"),
+    "first_name": N_("First name"),
+    "last_name": N_("Last name"),
+    "birth_name": N_("Birth name"),
+    "email": N_("E-mail"),
+    "phone": N_("Phone"),
+    "mobile": N_("Mobile"),
+    "landline": N_("Landline"),
+    "birth_date": N_("Birth date"),
+    "gender": N_("Gender"),
+    "street": N_("Street"),
+    "postal_code": N_("Postal code"),
+    "city": N_("City"),
+    "country": N_("Country"),
+    "loyalty_card": N_("Loyalty card"),
+    "address": N_("Address"),
+}
+
+# The survivorship rules of `customers.golden`: why a golden field has the value it has.
+SURVIVORSHIP_RULE_LABELS: dict[str, str] = {
+    "most_trusted": N_("most trusted source"),
+    "most_recent": N_("most recent record"),
+    "most_frequent": N_("most frequent value"),
+}
+
+RECORD_SOURCE_LABELS: dict[str, str] = {
+    "pos": N_("Store till"),
+    "web": N_("Web shop"),
+    "app": N_("Mobile app"),
+    "call_center": N_("Call center"),
+    "loyalty": N_("Loyalty program"),
+    "marketplace": N_("Marketplace"),
+}
+
+# What `customers.normalise` found wrong or repaired in a value.
+RECORD_FLAG_LABELS: dict[str, str] = {
+    "empty": N_("empty"),
+    "invalid": N_("invalid"),
+    "placeholder": N_("placeholder value"),
+    "implausible": N_("implausible"),
+    "zero_restored": N_("leading zero restored"),
+    "domain_corrected": N_("domain corrected"),
+    "relay": N_("relay address"),
+    "landline": N_("landline"),
+    "mobile": N_("mobile"),
+    "unspecified": N_("not specified"),
+    "name_order_guessed": N_("name order guessed"),
+}
+
+GENDER_LABELS: dict[str, str] = {"F": N_("Woman"), "M": N_("Man")}
+
+IDENTITY_KIND_LABELS: dict[str, str] = {
+    "account": N_("Account"),
+    "email": N_("E-mail"),
+    "phone": N_("Phone"),
+    "loyalty_card": N_("Loyalty card"),
+    "device": N_("Device"),
+    "anonymous_id": N_("Anonymous id"),
+}
+
+DECISION_KIND_LABELS: dict[str, str] = {
+    "merge": N_("Merge"),
+    "split": N_("Split"),
+    "review_same": N_("Review: same person"),
+    "review_different": N_("Review: different persons"),
+}
+
+CONSENT_PURPOSE_LABELS: dict[str, str] = {
+    "email_marketing": N_("E-mail marketing"),
+    "sms_marketing": N_("SMS marketing"),
+    "push_marketing": N_("Push notifications"),
+    "postal_marketing": N_("Postal mailings"),
+    "phone_marketing": N_("Phone marketing"),
+    "profiling": N_("Profiling"),
+    "personalised_offers": N_("Personalised offers"),
+    "third_party_sharing": N_("Sharing with partners"),
+}
+
+CONSENT_CHANNEL_LABELS: dict[str, str] = {
+    "all": N_("All channels"),
+    "email": N_("E-mail"),
+    "sms": N_("SMS"),
+    "push": N_("Push"),
+    "post": N_("Post"),
+    "phone": N_("Phone"),
+    "web": N_("Web"),
+    "app": N_("App"),
+    "store": N_("Store"),
+    "call_center": N_("Call center"),
+}
+
+# The levels of `customers.matching.COMPARISONS`, by their English label: the review queue's
+# evidence. A label added there and not here is shown in English.
+MATCH_LEVEL_LABELS: dict[str, str] = {
+    label: label
+    for label in (
+        N_("different"),
+        N_("initial or close"),
+        N_("close or compound"),
+        N_("same, a common name"),
+        N_("same, a less common name"),
+        N_("same, a rare name"),
+        N_("close"),
+        N_("birth or compound name"),
+        N_("one part differs"),
+        N_("same"),
+        N_("one typo"),
+        N_("same mailbox name with digits"),
+        N_("other postal code"),
+        N_("same postal code or city"),
+        N_("same postal code, close street"),
+        N_("same street and postal code"),
+    )
+}
+
+
+def customer_field_label(code: str | None) -> str:
+    return _label(CUSTOMER_FIELD_LABELS, code)
+
+
+def survivorship_rule_label(code: str | None) -> str:
+    return _label(SURVIVORSHIP_RULE_LABELS, code)
+
+
+def record_source_label(code: str | None) -> str:
+    return _label(RECORD_SOURCE_LABELS, code)
+
+
+def record_flag_label(code: str | None) -> str:
+    return _label(RECORD_FLAG_LABELS, code)
+
+
+def gender_label(code: str | None) -> str:
+    return _label(GENDER_LABELS, code)
+
+
+def identity_kind_label(code: str | None) -> str:
+    return _label(IDENTITY_KIND_LABELS, code)
+
+
+def decision_kind_label(code: str | None) -> str:
+    return _label(DECISION_KIND_LABELS, code)
+
+
+def consent_purpose_label(code: str | None) -> str:
+    return _label(CONSENT_PURPOSE_LABELS, code)
+
+
+def consent_channel_label(code: str | None) -> str:
+    return _label(CONSENT_CHANNEL_LABELS, code)
+
+
+def match_level_label(label: str | None) -> str:
+    return _label(MATCH_LEVEL_LABELS, label)

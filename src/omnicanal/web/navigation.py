@@ -20,6 +20,8 @@ class MenuItem:
 # users hold (pricing:read for the pricing manager, settlement:read for finance, ...).
 MENU: tuple[MenuItem, ...] = (
     MenuItem("network", N_("Network"), "/network", Permission.NETWORK_READ),
+    MenuItem("customers", N_("Customers"), "/customers", Permission.CUSTOMERS_READ),
+    MenuItem("reviews", N_("Review queue"), "/customers/reviews", Permission.CUSTOMERS_MANAGE),
     MenuItem("api_keys", N_("API keys"), "/admin/api-keys", Permission.APIKEYS_MANAGE),
     MenuItem("users", N_("Users"), "/admin/users", Permission.USERS_MANAGE),
 )
@@ -27,3 +29,12 @@ MENU: tuple[MenuItem, ...] = (
 
 def menu_for(principal: Principal) -> list[MenuItem]:
     return [item for item in MENU if principal.has(item.permission)]
+
+
+def current_section(menu: list[MenuItem], path: str) -> str | None:
+    """The key of the item whose path is the longest prefix of `path`: the review queue
+    (/customers/reviews) rather than the customers (/customers)."""
+    matching = [
+        item for item in menu if path == item.path or path.startswith(item.path.rstrip("/") + "/")
+    ]
+    return max(matching, key=lambda item: len(item.path)).key if matching else None

@@ -11,9 +11,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from omnicanal.config import SUPPORTED_LOCALES, Settings
 from omnicanal.security.permissions import Principal
-from omnicanal.web import csrf, formatting, i18n, labels
+from omnicanal.web import csrf, customer_views, flash, formatting, i18n, labels
 from omnicanal.web.auth import LOCALE_KEY, USER_LOCALE_KEY
-from omnicanal.web.navigation import menu_for
+from omnicanal.web.navigation import current_section, menu_for
 
 # No inline script or style, nothing from another origin: a CDN cannot sneak in.
 SECURITY_HEADERS = {
@@ -49,6 +49,20 @@ def _environment() -> Environment:
         opening_hours=formatting.opening_hours,
         opening_hours_lines=formatting.opening_hours_lines,
         phone=formatting.phone,
+        # the customer referential's pages
+        customer_field=labels.customer_field_label,
+        survivorship_rule=labels.survivorship_rule_label,
+        record_source=labels.record_source_label,
+        record_flag=labels.record_flag_label,
+        gender=labels.gender_label,
+        identity_kind=labels.identity_kind_label,
+        decision_kind=labels.decision_kind_label,
+        consent_purpose=labels.consent_purpose_label,
+        consent_channel=labels.consent_channel_label,
+        match_level=labels.match_level_label,
+        day=customer_views.day,
+        percent=customer_views.percent,
+        weight=customer_views.weight,
     )
     return env
 
@@ -80,7 +94,6 @@ def _here(request: Request) -> str:
 def _base_context(request: Request, locale: str) -> dict[str, Any]:
     principal: Principal | None = getattr(request.state, "principal", None)
     menu = menu_for(principal) if principal is not None else []
-    path = request.url.path
     return {
         "locale": locale,
         "languages": LANGUAGES,
@@ -88,7 +101,8 @@ def _base_context(request: Request, locale: str) -> dict[str, Any]:
         "here": _here(request),
         "principal": principal,
         "menu": menu,
-        "section": next((item.key for item in menu if path.startswith(item.path)), None),
+        "section": current_section(menu, request.url.path),
+        "flashes": flash.pop_all(request.session),
     }
 
 
