@@ -39,6 +39,15 @@ class Settings(BaseSettings):
         default=False,
         description="Let entity- or location-scoped keys register webhooks on private addresses.",
     )
+    customer_survivorship: str = Field(
+        default="",
+        description="Golden-record rules per field group, e.g. `name=most_trusted,"
+        "address=most_recent` (most_trusted | most_recent | most_frequent).",
+    )
+    customer_source_trust: str = Field(
+        default="loyalty,web,app,call_center,pos,marketplace",
+        description="Customer sources from the most trusted to the least (most_trusted rule).",
+    )
     resolution_engine: str = Field(
         default="duckdb",
         description="Batch identity resolution: duckdb (in-process) or spark (PySpark).",
@@ -54,6 +63,14 @@ class Settings(BaseSettings):
         if len(value) != 3 or not value.isalpha():
             raise ValueError("must be an ISO-4217 code such as EUR")
         return value.upper()
+
+    @field_validator("customer_survivorship")
+    @classmethod
+    def _rules_are_known(cls, value: str) -> str:
+        from omnicanal.customers.golden import parse_rules
+
+        parse_rules(value)
+        return value
 
     @field_validator("default_locale")
     @classmethod

@@ -15,6 +15,7 @@ import pyarrow as pa
 from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from omnicanal.config import get_settings
 from omnicanal.customers import golden, matching, normalise, resolution
 from omnicanal.customers.models import (
     Customer,
@@ -183,6 +184,9 @@ def refresh_customers(session: Session, customer_ids: Iterable[str]) -> None:
     session.flush()
     connection = session.connection()
     now = utcnow()
+    settings = get_settings()
+    rules = golden.parse_rules(settings.customer_survivorship)
+    trust = tuple(s.strip() for s in settings.customer_source_trust.split(",") if s.strip())
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         records: dict[str, list[Any]] = defaultdict(list)
@@ -204,7 +208,7 @@ def refresh_customers(session: Session, customer_ids: Iterable[str]) -> None:
             if status == "erased":
                 continue
             own = sorted(records.get(customer_id, []), key=lambda r: r.id)
-            chosen = golden.golden_record([_source_values(r) for r in own])
+            chosen = golden.golden_record([_source_values(r) for r in own], rules, trust)
             if own and status != "active":
                 status, merged_into = "active", None
             updates.append(

@@ -18,15 +18,19 @@ from typing import Any, Literal
 Rule = Literal["most_trusted", "most_recent", "most_frequent"]
 RULES: tuple[Rule, ...] = ("most_trusted", "most_recent", "most_frequent")
 
-# group -> (fields, the field that must be present for a record to be a candidate)
-GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
-    "name": (("first_name", "last_name", "birth_name"), "last_name"),
-    "email": (("email",), "email"),
-    "phone": (("phone",), "phone"),
-    "birth_date": (("birth_date",), "birth_date"),
-    "gender": (("gender",), "gender"),
-    "address": (("street", "postal_code", "city", "country"), "postal_code"),
-    "loyalty_card": (("loyalty_card",), "loyalty_card"),
+# group -> (fields, what a record must give to be a candidate: the first of these sets that
+# some record fills; an address with its street beats a postal code alone)
+GROUPS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = {
+    "name": (("first_name", "last_name", "birth_name"), (("last_name",),)),
+    "email": (("email",), (("email",),)),
+    "phone": (("phone",), (("phone",),)),
+    "birth_date": (("birth_date",), (("birth_date",),)),
+    "gender": (("gender",), (("gender",),)),
+    "address": (
+        ("street", "postal_code", "city", "country"),
+        (("street", "postal_code"), ("postal_code",), ("city",)),
+    ),
+    "loyalty_card": (("loyalty_card",), (("loyalty_card",),)),
 }
 DEFAULT_RULES: dict[str, Rule] = {
     "name": "most_frequent",
@@ -70,8 +74,14 @@ def golden_record(
     rules = {**DEFAULT_RULES, **(rules or {})}
     values: dict[str, Any] = {}
     provenance: dict[str, dict[str, str]] = {}
-    for group, (fields, required) in GROUPS.items():
-        candidates = [r for r in records if r.values.get(required) not in (None, "")]
+    for group, (fields, requirements) in GROUPS.items():
+        candidates: list[SourceValues] = []
+        for required in requirements:
+            candidates = [
+                r for r in records if all(r.values.get(f) not in (None, "") for f in required)
+            ]
+            if candidates:
+                break
         for field in fields:
             values[field] = None
         if not candidates:
