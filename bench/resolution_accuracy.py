@@ -177,14 +177,20 @@ def splink_model(columns: set[str]) -> dict[str, Any]:
     if "gender" in columns:
         comparisons.append(cl.ExactMatch("gender"))
 
-    blocking = [block_on(c) for c in ("email", "mobile") if c in columns]
+    # The blocking rules omnicanal uses (`matching.BLOCKING_RULES`) but its swapped-name and
+    # birth-name ones, written with Splink's `block_on`.
+    blocking = [block_on(c) for c in ("email", "mobile", "landline") if c in columns]
     blocking += [
-        block_on("fn", "ln"),
         block_on("fn", "dob"),
         block_on("ln", "dob"),
-        block_on("fn", "pc"),
-        block_on("ln", "pc"),
+        block_on("fn", "ln", "pc"),
+        block_on("fn", "ln", "city"),
+        block_on("ln", "pc", "substr(fn, 1, 1)"),
+        block_on("fn", "pc", "substr(ln, 1, 1)"),
         block_on("street", "pc"),
+        block_on("street", "city"),
+        block_on("dob", "pc"),
+        block_on("dob", "city"),
     ]
     deterministic = [block_on("fn", "ln", "dob")]
     if "email" in columns:
@@ -194,7 +200,9 @@ def splink_model(columns: set[str]) -> dict[str, Any]:
         "blocking": blocking,
         "deterministic": deterministic,
         "deterministic_recall": 0.7,
-        "em": [block_on("fn", "ln"), block_on("dob")],
+        # Training rules that keep the EM sessions small at a million records: the first
+        # estimates dob, e-mail, phones, street and city, the second names and postal code.
+        "em": [block_on("fn", "ln", "pc"), block_on("dob", "city")],
     }
 
 

@@ -8,8 +8,9 @@ household rule on top and gives one of three outcomes: merge, review, distinct.
 The same levels are written twice: as Python for one pair at a time (real-time attach, the
 review queue's evidence) and as SQL for millions of pairs at once (`level_sql`, run by DuckDB
 in-process and by Spark beyond one machine). Only functions that both engines implement the
-same way are used (`levenshtein`, `substr`, `instr`, `length`), and a test checks the two
-forms agree on random pairs.
+same way are used (`levenshtein`, `substr`, `instr`, `length`; `damerau_levenshtein`, which
+Spark lacks, is given to it by `customers.spark`), and a test checks the two forms agree on
+random pairs.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from omnicanal.customers.normalise import first_name_key, name_key
 
@@ -75,6 +76,12 @@ def _lev(a: str, b: str) -> int:
     return Levenshtein.distance(a, b)
 
 
+def _names_distance(a: str, b: str) -> int:
+    """Names are compared with transpositions as one edit (`Liam`, `Laim`): Damerau–
+    Levenshtein, as DuckDB's `damerau_levenshtein` (Spark gets it as a function of ours)."""
+    return DamerauLevenshtein.distance(a, b)
+
+
 def _contains(haystack: str, needle: str) -> bool:
     return (" " + needle + " ") in (" " + haystack + " ")
 
@@ -90,7 +97,7 @@ def _first_name(x: str | None, y: str | None, tier: int) -> int:
     if x == y:
         return 3 + tier
     short, long = (x, y) if len(x) <= len(y) else (y, x)
-    distance = _lev(x, y)
+    distance = _names_distance(x, y)
     if (len(short) >= 3 and distance <= 1) or long.startswith(short + " "):
         return 2
     if (
@@ -116,7 +123,7 @@ def _last_name(
         or _contains(y, x)
     ):
         return 2
-    distance = _lev(x, y)
+    distance = _names_distance(x, y)
     if distance <= 1 or (distance <= 2 and min(len(x), len(y)) >= 7):
         return 1
     return 0
@@ -151,7 +158,7 @@ def birth_date_level(a: MatchRecord, b: MatchRecord) -> int | None:
     ya, ma, da = a.dob[:4], a.dob[5:7], a.dob[8:10]
     yb, mb, db = b.dob[:4], b.dob[5:7], b.dob[8:10]
     same = (ya == yb) + (ma == mb) + (da == db)
-    if same == 2 or (ya == yb and ma == db and da == mb):
+    if same == 2 or (ya == yb and ma == db and da == mb) or _lev(a.dob, b.dob) <= 1:
         return 1
     return 0
 
@@ -181,18 +188,18 @@ def landline_level(a: MatchRecord, b: MatchRecord) -> int | None:
 
 
 def address_level(a: MatchRecord, b: MatchRecord) -> int | None:
-    if not a.pc or not b.pc:
-        if a.city and b.city and a.city == b.city:
-            return 1
-        return None
-    if a.pc != b.pc:
-        return 0
-    if a.street and b.street:
-        if a.street == b.street:
-            return 3
-        if _lev(a.street, b.street) <= 3:
+    same_street = bool(a.street and b.street and a.street == b.street)
+    close_street = bool(a.street and b.street and _lev(a.street, b.street) <= 3)
+    if a.pc and b.pc:
+        if a.pc == b.pc:
+            return 3 if same_street else 2 if close_street else 1
+        # The same street with a postal code one keystroke off, or in the same city.
+        if same_street and (_lev(a.pc, b.pc) <= 1 or bool(a.city and a.city == b.city)):
             return 2
-    return 1
+        return 0
+    if a.city and b.city and a.city == b.city:
+        return 2 if same_street else 1
+    return None
 
 
 def gender_level(a: MatchRecord, b: MatchRecord) -> int | None:
@@ -212,7 +219,7 @@ class Comparison:
 
 def _first_name_sql(x: str, y: str, tier: str) -> str:
     short = f"least(length({x}), length({y}))"
-    distance = f"levenshtein({x}, {y})"
+    distance = f"damerau_levenshtein({x}, {y})"
 
     def starts(long: str, short_: str, sep: str) -> str:
         return (
@@ -232,7 +239,7 @@ def _first_name_sql(x: str, y: str, tier: str) -> str:
 
 
 def _last_name_sql(x: str, y: str, x_birth: str, y_birth: str, tier: str) -> str:
-    distance = f"levenshtein({x}, {y})"
+    distance = f"damerau_levenshtein({x}, {y})"
     return f"""CASE WHEN {x} IS NULL OR {y} IS NULL THEN -1
             WHEN {x} = {y} THEN 3 + {tier}
             WHEN ({x_birth} IS NOT NULL AND ({x_birth} = {y} OR {x_birth} = {y_birth}))
@@ -285,7 +292,8 @@ COMPARISONS: tuple[Comparison, ...] = (
                 + CASE WHEN substr(l.dob, 9, 2) = substr(r.dob, 9, 2) THEN 1 ELSE 0 END) = 2
               OR (substr(l.dob, 1, 4) = substr(r.dob, 1, 4)
                   AND substr(l.dob, 6, 2) = substr(r.dob, 9, 2)
-                  AND substr(l.dob, 9, 2) = substr(r.dob, 6, 2)) THEN 1
+                  AND substr(l.dob, 9, 2) = substr(r.dob, 6, 2))
+              OR levenshtein(l.dob, r.dob) <= 1 THEN 1
             ELSE 0 END""",
     ),
     Comparison(
@@ -319,17 +327,26 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "address",
         4,
-        ("other postal code", "same postal code or city", "same postal code, close street",
-         "same street and postal code"),
+        ("other postal code", "same postal code or city",
+         "close street, or the same street with a postal code typo", "same street and postal code"),
         address_level,
-        """CASE WHEN l.pc IS NULL OR r.pc IS NULL THEN
-                CASE WHEN l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city
-                     THEN 1 ELSE -1 END
-            WHEN l.pc <> r.pc THEN 0
-            WHEN l.street IS NOT NULL AND r.street IS NOT NULL AND l.street = r.street THEN 3
-            WHEN l.street IS NOT NULL AND r.street IS NOT NULL
-                 AND levenshtein(l.street, r.street) <= 3 THEN 2
-            ELSE 1 END""",
+        """CASE WHEN l.pc IS NOT NULL AND r.pc IS NOT NULL THEN
+                CASE WHEN l.pc = r.pc THEN
+                    CASE WHEN l.street IS NOT NULL AND r.street IS NOT NULL
+                              AND l.street = r.street THEN 3
+                         WHEN l.street IS NOT NULL AND r.street IS NOT NULL
+                              AND levenshtein(l.street, r.street) <= 3 THEN 2
+                         ELSE 1 END
+                WHEN l.street IS NOT NULL AND r.street IS NOT NULL AND l.street = r.street
+                     AND (levenshtein(l.pc, r.pc) <= 1
+                          OR (l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city))
+                     THEN 2
+                ELSE 0 END
+            WHEN l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city THEN
+                CASE WHEN l.street IS NOT NULL AND r.street IS NOT NULL
+                          AND l.street = r.street THEN 2
+                     ELSE 1 END
+            ELSE -1 END""",
     ),
     Comparison(
         "gender",
@@ -374,26 +391,24 @@ BLOCKING_RULES: tuple[tuple[tuple[str, str], ...], ...] = (
     (("email", "email"),),
     (("mobile", "mobile"),),
     (("landline", "landline"),),
-    (("fn", "fn"), ("ln", "ln")),
     (("fn", "fn"), ("dob", "dob")),
     (("ln", "ln"), ("dob", "dob")),
-    (("fn", "fn"), ("pc", "pc")),
-    (("ln", "ln"), ("pc", "pc")),
-    (("fn", "ln_fn"), ("ln", "fn_ln")),  # first and last names swapped
+    (("fn", "fn"), ("ln", "ln"), ("pc", "pc")),
+    (("fn", "fn"), ("ln", "ln"), ("city", "city")),
+    # One name and the postal code, with the other name's initial: a typo in a name, a
+    # married name (blocks of a name and a postal code alone grow with the square of the file).
+    (("ln", "ln"), ("pc", "pc"), ("fn1", "fn1")),
+    (("fn", "fn"), ("pc", "pc"), ("ln1", "ln1")),
+    (("fn", "ln_fn"), ("ln", "fn_ln"), ("pc", "pc")),  # first and last names swapped
     (("bn", "ln"), ("fn", "fn")),  # birth name on one side, used name on the other
     (("street", "street"), ("pc", "pc")),
+    (("street", "street"), ("city", "city")),  # a postal code mistyped
     (("dob", "dob"), ("pc", "pc")),
+    (("dob", "dob"), ("city", "city")),
+    (("fn", "ln_fn"), ("ln", "fn_ln"), ("dob", "dob")),
 )
-
-
-def blocking_keys(record: MatchRecord) -> list[tuple[int, tuple[str, ...]]]:
-    """For the real-time path: the (rule, key values) a record's candidates must share."""
-    out = []
-    for number, rule in enumerate(BLOCKING_RULES):
-        values = tuple(getattr(record, left) for left, _ in rule)
-        if all(values):
-            out.append((number, values))
-    return out
+# Columns the batch engines derive from the records for blocking (not compared).
+DERIVED_BLOCKING_COLUMNS = {"fn1": "fn", "ln1": "ln"}  # the initial of ...
 
 
 # --------------------------------------------------------------------------------------- model
@@ -407,7 +422,7 @@ class MatchModel:
     m: dict[str, list[float]]
     u: dict[str, list[float]]
     prior: float
-    merge_threshold: float = 0.95
+    merge_threshold: float = 0.90
     review_threshold: float = 0.60
     trained_on: dict[str, Any] = field(default_factory=dict)
     # {"fn": {name: tier}, "ln": {...}} for the names more common than RARE.
@@ -478,7 +493,7 @@ class MatchModel:
             m={k: list(v) for k, v in data["m"].items()},
             u={k: list(v) for k, v in data["u"].items()},
             prior=float(data["prior"]),
-            merge_threshold=float(data.get("merge_threshold", 0.95)),
+            merge_threshold=float(data.get("merge_threshold", 0.90)),
             review_threshold=float(data.get("review_threshold", 0.60)),
             trained_on=dict(data.get("trained_on", {})),
             name_tiers={k: dict(v) for k, v in data.get("name_tiers", {}).items()},
@@ -595,15 +610,12 @@ def rule_outcome(a_card: bool, levels: Sequence[int]) -> tuple[Outcome, str] | N
     """The decisions that do not wait for the model's weight.
 
     - The same loyalty card is the same customer.
-    - Another first name and another birth date (both given): another person.
     - The same e-mail, or the same mobile, with a compatible first name and last name and no
       conflicting birth date or mobile: the same customer.
     """
     fn, ln, dob, email, mobile, _landline, _address, _gender = levels
     if a_card:
         return MERGE, "loyalty_card"
-    if fn == 0 and dob == 0:
-        return DISTINCT, "different_person"
     if dob == 0 or mobile == 0:
         return None
     if email == 3 and fn >= 2 and ln != 0:
@@ -635,6 +647,9 @@ def decide(levels: Sequence[int], same_card: bool, model: MatchModel) -> tuple[f
     if ruled is not None:
         return weight, ruled[0], ruled[1]
     fn, dob = levels[_INDEX["first_name"]], levels[_INDEX["birth_date"]]
+    if fn == 0 and dob == 0 and weight < 0:
+        # Another first name and another birth date, and nothing strong enough against it.
+        return weight, DISTINCT, "different_person"
     if (fn == 0 or dob == 0) and shares_home(levels):
         at_home = home_weight(levels, model)
         if at_home is not None and at_home < 0:

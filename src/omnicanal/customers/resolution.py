@@ -25,6 +25,7 @@ from omnicanal.customers.matching import (
     APART_REASONS,
     BLOCKING_RULES,
     COMPARISONS,
+    DERIVED_BLOCKING_COLUMNS,
     DISTINCT,
     FIELDS,
     HOME_CONTEXT,
@@ -123,14 +124,19 @@ class Resolution:
 
 def with_tier_columns(records: pa.Table, tiers: dict[str, dict[str, int]]) -> pa.Table:
     """The records' matching columns with `fn_tier` and `ln_tier` from the name tiers."""
+    import pyarrow.compute as pc
+
     columns = [name for name in FIELDS if name not in ("fn_tier", "ln_tier")]
     table = records.select(columns)
     for kind in ("fn", "ln"):
         known = tiers.get(kind, {})
-        values = table.column(kind).to_pylist()
-        table = table.append_column(
-            f"{kind}_tier", pa.array([known.get(v, RARE) for v in values], type=pa.int8())
-        )
+        names = pa.array(list(known), type=pa.string())
+        levels = pa.array(list(known.values()), type=pa.int8())
+        found = pc.index_in(table.column(kind), value_set=names)
+        tier = pc.fill_null(pc.take(levels, found), RARE).cast(pa.int8())
+        table = table.append_column(f"{kind}_tier", tier)
+    for derived, source in DERIVED_BLOCKING_COLUMNS.items():
+        table = table.append_column(derived, pc.utf8_slice_codeunits(table.column(source), 0, 1))
     return table
 
 

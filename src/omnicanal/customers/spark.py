@@ -7,6 +7,7 @@ PySpark is imported here only, so that omnicanal runs without it (`pip install o
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,14 @@ SESSION_CONFIG = {
     "spark.log.level": "ERROR",
 }
 # A local session needs no network beyond the loopback, whatever the machine's hostname says.
-LOCAL_CONFIG = {"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
+# A local session's Python workers run this interpreter (the one with omnicanal and rapidfuzz,
+# for `damerau_levenshtein`); on a cluster, its executors' Python needs omnicanal installed.
+LOCAL_CONFIG = {
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
+    "spark.pyspark.python": sys.executable,
+    "spark.pyspark.driver.python": sys.executable,
+}
 _LOCAL_RELATION_THRESHOLD = "spark.sql.execution.arrow.localRelationThreshold"
 
 
@@ -52,17 +60,20 @@ class SparkEngine:
         if session is not None:
             self.session = session
             self._owns_session = False
+            _register_functions(session)
             return
         master = master or os.environ.get(MASTER_VARIABLE) or LOCAL_MASTER
         settings = dict(SESSION_CONFIG)
         if master.startswith("local"):
             settings.update(LOCAL_CONFIG)
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         settings.update(config or {})
         builder = SparkSession.builder.master(master).appName("omnicanal-resolution")
         for key, value in settings.items():
             builder = builder.config(key, value)
         self._owns_session = SparkSession.getActiveSession() is None
         self.session = builder.getOrCreate()
+        _register_functions(self.session)
 
     def register(self, name: str, table: pa.Table) -> None:
         self._keep(name, self._from_arrow(table))
@@ -118,3 +129,18 @@ class SparkEngine:
                 conf.unset(_LOCAL_RELATION_THRESHOLD)
             else:
                 conf.set(_LOCAL_RELATION_THRESHOLD, previous)
+
+
+def _register_functions(session: SparkSession) -> None:
+    """SQL functions the resolution's SQL uses that Spark lacks, with DuckDB's meaning:
+    `damerau_levenshtein` (the true Damerau–Levenshtein distance, as rapidfuzz computes it;
+    null when either side is null)."""
+    from pyspark.sql.types import IntegerType
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    def damerau_levenshtein(left, right):  # type: ignore[no-untyped-def]
+        if left is None or right is None:
+            return None
+        return DamerauLevenshtein.distance(left, right)
+
+    session.udf.register("damerau_levenshtein", damerau_levenshtein, IntegerType())
