@@ -188,7 +188,7 @@ def splink_model(columns: set[str]) -> dict[str, Any]:
         block_on("ln", "pc", "substr(fn, 1, 1)"),
         block_on("fn", "pc", "substr(ln, 1, 1)"),
         block_on("street", "pc"),
-        block_on("street", "city"),
+        block_on("street", "city", "substr(ln, 1, 1)"),
         block_on("dob", "pc"),
         block_on("dob", "city"),
     ]

@@ -76,10 +76,20 @@ def _lev(a: str, b: str) -> int:
     return Levenshtein.distance(a, b)
 
 
-def _names_distance(a: str, b: str) -> int:
-    """Names are compared with transpositions as one edit (`Liam`, `Laim`): Damerau–
-    Levenshtein, as DuckDB's `damerau_levenshtein` (Spark gets it as a function of ours)."""
-    return DamerauLevenshtein.distance(a, b)
+def _one_edit(a: str, b: str) -> bool:
+    """At most one edit apart, a transposition counting as one (`Liam`, `Laim`): Damerau–
+    Levenshtein, computed only when Levenshtein says two (it is several times dearer)."""
+    distance = Levenshtein.distance(a, b)
+    return distance <= 1 or (distance == 2 and DamerauLevenshtein.distance(a, b) == 1)
+
+
+def _one_edit_sql(x: str, y: str) -> str:
+    # DuckDB's `damerau_levenshtein` (Spark gets it as a function of ours, customers.spark).
+    # The length test first: it is what most pairs fail, and costs nothing.
+    return (
+        f"(abs(length({x}) - length({y})) <= 1 AND (levenshtein({x}, {y}) <= 1 "
+        f"OR (levenshtein({x}, {y}) = 2 AND damerau_levenshtein({x}, {y}) = 1)))"
+    )
 
 
 def _contains(haystack: str, needle: str) -> bool:
@@ -97,12 +107,11 @@ def _first_name(x: str | None, y: str | None, tier: int) -> int:
     if x == y:
         return 3 + tier
     short, long = (x, y) if len(x) <= len(y) else (y, x)
-    distance = _names_distance(x, y)
-    if (len(short) >= 3 and distance <= 1) or long.startswith(short + " "):
+    if (len(short) >= 3 and _one_edit(x, y)) or long.startswith(short + " "):
         return 2
     if (
         (len(short) == 1 and long[:1] == short)
-        or (len(short) >= 6 and distance <= 2)
+        or (len(short) >= 6 and _lev(x, y) <= 2)
         or (len(short) >= 3 and long.startswith(short))
     ):
         return 1
@@ -123,8 +132,7 @@ def _last_name(
         or _contains(y, x)
     ):
         return 2
-    distance = _names_distance(x, y)
-    if distance <= 1 or (distance <= 2 and min(len(x), len(y)) >= 7):
+    if _one_edit(x, y) or (_lev(x, y) <= 2 and min(len(x), len(y)) >= 7):
         return 1
     return 0
 
@@ -133,11 +141,22 @@ def name_levels(a: MatchRecord, b: MatchRecord) -> tuple[int, int]:
     """(first-name level, last-name level), names read straight or crosswise (`Dupont
     Marie` against `Marie Dupont`), whichever agrees more."""
     straight = (_first_name(a.fn, b.fn, a.fn_tier), _last_name(a.ln, b.ln, a.bn, b.bn, a.ln_tier))
+    if not _may_be_crossed(a, b):
+        return straight
     crossed = (
         _first_name(a.fn, b.ln_fn, a.fn_tier),
         _last_name(a.ln, b.fn_ln, None, None, a.ln_tier),
     )
     return crossed if sum(crossed) > sum(straight) else straight
+
+
+def _may_be_crossed(a: MatchRecord, b: MatchRecord) -> bool:
+    """Names are read crosswise only when an initial agrees crosswise (cheap, and a swap
+    that also mistyped both initials is past recognising)."""
+    return bool(
+        (a.fn and b.ln_fn and a.fn[:1] == b.ln_fn[:1])
+        or (a.ln and b.fn_ln and a.ln[:1] == b.fn_ln[:1])
+    )
 
 
 def first_name_level(a: MatchRecord, b: MatchRecord) -> int | None:
@@ -219,7 +238,7 @@ class Comparison:
 
 def _first_name_sql(x: str, y: str, tier: str) -> str:
     short = f"least(length({x}), length({y}))"
-    distance = f"damerau_levenshtein({x}, {y})"
+    distance = f"levenshtein({x}, {y})"
 
     def starts(long: str, short_: str, sep: str) -> str:
         return (
@@ -229,27 +248,33 @@ def _first_name_sql(x: str, y: str, tier: str) -> str:
 
     return f"""CASE WHEN {x} IS NULL OR {y} IS NULL THEN -1
             WHEN {x} = {y} THEN 3 + {tier}
-            WHEN ({short} >= 3 AND {distance} <= 1)
+            WHEN ({short} >= 3 AND {_one_edit_sql(x, y)})
               OR {starts(y, x, " || ' '")} OR {starts(x, y, " || ' '")} THEN 2
             WHEN (length({x}) = 1 AND length({y}) > 1 AND substr({y}, 1, 1) = {x})
               OR (length({y}) = 1 AND length({x}) > 1 AND substr({x}, 1, 1) = {y})
-              OR ({short} >= 6 AND {distance} <= 2)
+              OR ({short} >= 6 AND abs(length({x}) - length({y})) <= 2 AND {distance} <= 2)
               OR ({short} >= 3 AND ({starts(y, x, "")} OR {starts(x, y, "")})) THEN 1
             ELSE 0 END"""
 
 
 def _last_name_sql(x: str, y: str, x_birth: str, y_birth: str, tier: str) -> str:
-    distance = f"damerau_levenshtein({x}, {y})"
+    distance = f"levenshtein({x}, {y})"
     return f"""CASE WHEN {x} IS NULL OR {y} IS NULL THEN -1
             WHEN {x} = {y} THEN 3 + {tier}
             WHEN ({x_birth} IS NOT NULL AND ({x_birth} = {y} OR {x_birth} = {y_birth}))
               OR ({y_birth} IS NOT NULL AND {y_birth} = {x})
               OR instr(' ' || {x} || ' ', ' ' || {y} || ' ') > 0
               OR instr(' ' || {y} || ' ', ' ' || {x} || ' ') > 0 THEN 2
-            WHEN {distance} <= 1 OR ({distance} <= 2 AND least(length({x}), length({y})) >= 7)
-              THEN 1
+            WHEN {_one_edit_sql(x, y)}
+              OR (least(length({x}), length({y})) >= 7 AND abs(length({x}) - length({y})) <= 2
+                  AND {distance} <= 2) THEN 1
             ELSE 0 END"""
 
+
+_MAY_BE_CROSSED = (
+    "((l.fn IS NOT NULL AND r.ln_fn IS NOT NULL AND substr(l.fn, 1, 1) = substr(r.ln_fn, 1, 1))"
+    " OR (l.ln IS NOT NULL AND r.fn_ln IS NOT NULL AND substr(l.ln, 1, 1) = substr(r.fn_ln, 1, 1)))"
+)
 
 # Names are compared straight and crosswise in an inner query (`name_parts_sql`); the outer
 # query keeps the reading that agrees more, as `name_levels` does.
@@ -257,8 +282,11 @@ NAME_PARTS_SQL = ",\n".join(
     (
         f"{_first_name_sql('l.fn', 'r.fn', 'l.fn_tier')} AS fn_straight",
         f"{_last_name_sql('l.ln', 'r.ln', 'l.bn', 'r.bn', 'l.ln_tier')} AS ln_straight",
-        f"{_first_name_sql('l.fn', 'r.ln_fn', 'l.fn_tier')} AS fn_crossed",
-        f"{_last_name_sql('l.ln', 'r.fn_ln', 'NULL', 'NULL', 'l.ln_tier')} AS ln_crossed",
+        f"CASE WHEN {_MAY_BE_CROSSED} THEN {_first_name_sql('l.fn', 'r.ln_fn', 'l.fn_tier')} "
+        "ELSE -1 END AS fn_crossed",
+        f"CASE WHEN {_MAY_BE_CROSSED} "
+        f"THEN {_last_name_sql('l.ln', 'r.fn_ln', 'NULL', 'NULL', 'l.ln_tier')} "
+        "ELSE -1 END AS ln_crossed",
     )
 )
 _CROSSED = "fn_crossed + ln_crossed > fn_straight + ln_straight"
@@ -305,7 +333,8 @@ COMPARISONS: tuple[Comparison, ...] = (
             WHEN l.email = r.email THEN 3
             WHEN l.email_local = r.email_local
                  AND translate(l.email_local, '0123456789', '') <> l.email_local THEN 2
-            WHEN levenshtein(l.email, r.email) <= 1 THEN 1
+            WHEN abs(length(l.email) - length(r.email)) <= 1
+                 AND levenshtein(l.email, r.email) <= 1 THEN 1
             ELSE 0 END""",
     ),
     Comparison(
@@ -335,6 +364,7 @@ COMPARISONS: tuple[Comparison, ...] = (
                     CASE WHEN l.street IS NOT NULL AND r.street IS NOT NULL
                               AND l.street = r.street THEN 3
                          WHEN l.street IS NOT NULL AND r.street IS NOT NULL
+                              AND abs(length(l.street) - length(r.street)) <= 3
                               AND levenshtein(l.street, r.street) <= 3 THEN 2
                          ELSE 1 END
                 WHEN l.street IS NOT NULL AND r.street IS NOT NULL AND l.street = r.street
@@ -402,7 +432,7 @@ BLOCKING_RULES: tuple[tuple[tuple[str, str], ...], ...] = (
     (("fn", "ln_fn"), ("ln", "fn_ln"), ("pc", "pc")),  # first and last names swapped
     (("bn", "ln"), ("fn", "fn")),  # birth name on one side, used name on the other
     (("street", "street"), ("pc", "pc")),
-    (("street", "street"), ("city", "city")),  # a postal code mistyped
+    (("street", "street"), ("city", "city"), ("ln1", "ln1")),  # a postal code mistyped
     (("dob", "dob"), ("pc", "pc")),
     (("dob", "dob"), ("city", "city")),
     (("fn", "ln_fn"), ("ln", "fn_ln"), ("dob", "dob")),

@@ -50,7 +50,7 @@ TRAINING_SESSIONS: tuple[dict[str, tuple[int, ...]], ...] = (
     {"mobile": (1,)},
     {"first_name": (3, 4, 5), "address": (3,)},
 )
-RANDOM_PAIRS = 2_000_000
+RANDOM_PAIRS = 1_000_000
 # Mixed-radix code of a pattern: each level + 1 (missing is 0), then `same_card`.
 _RADIX = [c.levels + 1 for c in COMPARISONS] + [2]
 
