@@ -168,11 +168,29 @@ def main() -> None:
     parser.add_argument("--incoming", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="profile the in-process calls")
+    parser.add_argument(
+        "--keep", type=Path, help="SQLite file to build once and reuse (a copy is measured)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        url = prepare_database(args.backend, Path(tmp))
-        keys, persons = build(url, args.brand, args.incoming, args.seed)
+        if args.keep is not None:
+            import json
+            import shutil
+
+            meta = args.keep.with_suffix(".json")
+            if not args.keep.exists():
+                keys, persons = build(
+                    f"sqlite:///{args.keep}", args.brand, args.incoming, args.seed
+                )
+                meta.write_text(json.dumps({"keys": keys, "persons": persons}))
+            saved = json.loads(meta.read_text())
+            keys, persons = saved["keys"], saved["persons"]
+            shutil.copy(args.keep, Path(tmp) / "copy.db")
+            url = f"sqlite:///{Path(tmp) / 'copy.db'}"
+        else:
+            url = prepare_database(args.backend, Path(tmp))
+            keys, persons = build(url, args.brand, args.incoming, args.seed)
         rows = held_out_rows(args.brand, set(keys))
         in_process, over_http = keys[: len(keys) // 2], keys[len(keys) // 2 :]
 

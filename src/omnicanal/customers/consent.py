@@ -409,3 +409,126 @@ def may_contact(session: Session, customer_id: str, purpose: str, channel: str) 
     members = _members(session, customer.id)
     events = _events(session, members, purpose, sorted({channel, ALL_CHANNELS}))
     return is_allowed(current_state(events), purpose, channel)
+
+
+# --- consent captured with a customer record -----------------------------------------------
+# A channel system often sends the customer's answers with the record itself (a web account's
+# opt-in box, a loyalty form's "SMS: O/N"). Such a column, named `consent:<purpose>:<channel>`
+# (`--map opt_in_email=consent:email_marketing:email`), becomes a consent event of the
+# record's source once the record has a customer, dated `consent_at` or when it was received.
+
+CAPTURED_PREFIX = "consent:"
+_YES = frozenset({"1", "true", "yes", "y", "oui", "o", "opt-in", "optin"})
+_NO = frozenset({"0", "false", "no", "n", "non", "opt-out", "optout"})
+
+
+def parse_answer(value: object) -> bool | None:
+    """`True`/`False` from the ways exports write a yes or a no; None when it says neither."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return {1: True, 0: False}.get(int(value))
+    text = str(value).strip().lower()
+    return True if text in _YES else False if text in _NO else None
+
+
+def captured_consents(attributes: dict[str, object]) -> list[tuple[str, str, bool]]:
+    """(purpose, channel, granted) of each `consent:<purpose>:<channel>` attribute; raises
+    InvalidInput naming the column when its purpose, channel or answer is not understood."""
+    out = []
+    for key, value in attributes.items():
+        if not key.startswith(CAPTURED_PREFIX) or value in (None, ""):
+            continue
+        purpose, _, channel = key[len(CAPTURED_PREFIX) :].partition(":")
+        channel = channel or "all"
+        if purpose not in PURPOSES or channel not in CHANNELS:
+            raise InvalidInput(
+                f"{key}: name it consent:<purpose>:<channel> with a purpose among "
+                f"{', '.join(PURPOSES)} and a channel among {', '.join(CHANNELS)}",
+                field=key,
+            )
+        granted = parse_answer(value)
+        if granted is None:
+            raise InvalidInput(f"{key}: {value!r} is neither a yes nor a no", field=key)
+        out.append((purpose, channel, granted))
+    return out
+
+
+def record_captured_consents(session: Session, record_ids: Sequence[str] | None = None) -> int:
+    """Consent events for the answers records carried, once each (a record sent again with
+    the same answer adds nothing); `record_ids` None means every record. Returns how many
+    events were recorded."""
+    from sqlalchemy import String, cast
+
+    query = select(
+        SourceRecord.id,
+        SourceRecord.customer_id,
+        SourceRecord.source,
+        SourceRecord.attributes,
+        SourceRecord.received_at,
+        SourceRecord.entity_id,
+    ).where(
+        SourceRecord.customer_id.is_not(None),
+        cast(SourceRecord.attributes, String).like(f'%"{CAPTURED_PREFIX}%'),
+    )
+    if record_ids is not None:
+        if not record_ids:
+            return 0
+        query = query.where(SourceRecord.id.in_(list(record_ids)))
+    rows = session.execute(query).all()
+    if not rows:
+        return 0
+    known: set[tuple[str | None, str, str, bool]] = set()
+    for start in range(0, len(rows), 500):
+        ids = [r.id for r in rows[start : start + 500]]
+        known |= {
+            tuple(e)  # type: ignore[misc]
+            for e in session.execute(
+                select(
+                    ConsentEvent.record_id,
+                    ConsentEvent.purpose,
+                    ConsentEvent.channel,
+                    ConsentEvent.granted,
+                ).where(ConsentEvent.record_id.in_(ids))
+            )
+        }
+    now = utcnow()
+    added = 0
+    for row in rows:
+        for purpose, channel, granted in captured_consents(row.attributes or {}):
+            if (row.id, purpose, channel, granted) in known:
+                continue
+            occurred_at = _captured_at(row.attributes.get("consent_at")) or row.received_at
+            event = ConsentEvent(
+                customer_id=row.customer_id,
+                purpose=purpose,
+                channel=channel,
+                granted=granted,
+                source=row.source,
+                record_id=row.id,
+                occurred_at=min(occurred_at, now),
+                recorded_at=now,
+            )
+            session.add(event)
+            session.flush()
+            emit(
+                session,
+                CONSENT_CHANGED,
+                {"consent_id": event.id, "customer_id": row.customer_id, "purpose": purpose,
+                 "channel": channel, "granted": granted,
+                 "occurred_at": event.occurred_at.isoformat(), "source": row.source,
+                 "record_id": row.id},
+                entity_id=row.entity_id,
+            )  # fmt: skip
+            added += 1
+    return added
+
+
+def _captured_at(value: object) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -12,11 +12,12 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from sqlalchemy import and_, bindparam, delete, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from omnicanal.config import get_settings
 from omnicanal.customers import golden, matching, normalise, resolution
+from omnicanal.customers.consent import record_captured_consents
 from omnicanal.customers.models import (
     Customer,
     Identity,
@@ -263,24 +264,25 @@ class Attachment:
 
 
 _IDENTIFIERS = ("email", "mobile")
-# The real-time path looks one record up through the source records' indexes: wider keys than
-# the batch's blocking rules (a capped query costs the same whatever the block's size).
+# The real-time path looks one record up through the source records' indexes, with the keys
+# of the batch's blocking rules (a name with the postal code and the other name's initial is
+# the index on postal code and name, the initial checked on the rows it gives).
 REALTIME_LOOKUPS: tuple[tuple[str, ...], ...] = (
     ("email",),
     ("mobile",),
-    ("fn", "ln"),
     ("fn", "dob"),
     ("ln", "dob"),
-    ("pc", "fn"),
-    ("pc", "ln"),
+    ("fn", "ln", "pc"),
+    ("ln", "pc", "fn1"),
+    ("fn", "pc", "ln1"),
     ("street", "pc"),
 )
 
 
-def _candidates(session: Session, record: matching.MatchRecord, limit: int = 200) -> list[Any]:
+def _candidates(session: Session, record: matching.MatchRecord, limit: int = 100) -> list[Any]:
     """The records sharing a blocking key with `record`, in two indexed queries: personal
     identifiers (e-mail, mobile, loyalty card: few rows, all kept), then names, birth dates
-    and addresses (capped, a common name at a big postal code could give thousands)."""
+    and addresses (capped: a block of a common name can still hold hundreds)."""
     columns = {
         "email": SourceRecord.email_match_key,
         "mobile": SourceRecord.mobile_key,
@@ -289,6 +291,8 @@ def _candidates(session: Session, record: matching.MatchRecord, limit: int = 200
         "dob": SourceRecord.birth_date,
         "pc": SourceRecord.postal_code,
         "street": SourceRecord.street_key,
+        "fn1": func.substr(SourceRecord.first_name_key, 1, 1),
+        "ln1": func.substr(SourceRecord.last_name_key, 1, 1),
     }
     values = {
         "email": record.email,
@@ -298,6 +302,8 @@ def _candidates(session: Session, record: matching.MatchRecord, limit: int = 200
         "dob": None if record.dob is None else _date(record.dob),
         "pc": record.pc,
         "street": record.street,
+        "fn1": (record.fn or "")[:1],
+        "ln1": (record.ln or "")[:1],
     }
     strong, weak = [], []
     for keys in REALTIME_LOOKUPS:
@@ -349,6 +355,7 @@ def attach(
         record.customer_id = best[1]
         session.flush()
         refresh_customers(session, [best[1]])
+        record_captured_consents(session, [record.id])
         return Attachment(best[1], created=False, reason="matched", weight=best[0])
     customer = Customer()
     session.add(customer)
@@ -359,6 +366,7 @@ def attach(
     session.flush()
     refresh_customers(session, [customer.id])
     emit(session, "customer.created", {"customer_id": customer.id}, entity_id=record.entity_id)
+    record_captured_consents(session, [record.id])
     return Attachment(
         customer.id, created=True, reason="review" if reviews else "new", reviews=len(reviews)
     )
@@ -480,7 +488,10 @@ def resolve_all(
         )
         reviews += 1
     session.add(MatchModelVersion(parameters=found.model.to_json()))
+    say("recording the consent the records carried")
+    consents = record_captured_consents(session)
     figures = resolution.describe(found) | {
+        "consent_events": consents,
         "created": result.created,
         "retired": result.retired,
         "moved_records": result.moved_records,

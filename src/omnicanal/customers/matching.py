@@ -444,6 +444,13 @@ DERIVED_BLOCKING_COLUMNS = {"fn1": "fn", "ln1": "ln"}  # the initial of ...
 # --------------------------------------------------------------------------------------- model
 
 
+def log_ratios(
+    m: Mapping[str, Sequence[float]], u: Mapping[str, Sequence[float]]
+) -> dict[str, list[float]]:
+    """log2(m/u) of every level of every comparison."""
+    return {name: [math.log2(a / b) for a, b in zip(m[name], u[name], strict=True)] for name in m}
+
+
 @dataclass(frozen=True)
 class MatchModel:
     """Fellegi–Sunter parameters: per comparison, P(level | match) and P(level | non-match);
@@ -471,12 +478,7 @@ class MatchModel:
     def _home_weights(self) -> dict[str, list[float]] | None:
         if self.home_m is None or self.home_u is None:
             return None
-        return {
-            name: [
-                math.log2(m / u) for m, u in zip(self.home_m[name], self.home_u[name], strict=True)
-            ]
-            for name in self.home_m
-        }
+        return log_ratios(self.home_m, self.home_u)
 
     def tier(self, kind: str, value: str | None) -> int:
         if value is None:
@@ -495,10 +497,7 @@ class MatchModel:
 
     @cached_property
     def _weights(self) -> dict[str, list[float]]:
-        return {
-            name: [math.log2(m / u) for m, u in zip(self.m[name], self.u[name], strict=True)]
-            for name in self.m
-        }
+        return log_ratios(self.m, self.u)
 
     def prior_weight(self) -> float:
         return math.log2(self.prior / (1 - self.prior))

@@ -48,6 +48,9 @@ class RecordIn(BaseModel):
     def _stringify(cls, data: Any) -> Any:
         # Exports carry numbers for phones, postal codes and dates: keep them as text.
         if isinstance(data, dict):
+            from omnicanal.customers.consent import captured_consents
+
+            captured_consents(data)  # a consent column it cannot read is refused, named
             return {
                 k: (str(v) if k in KNOWN_FIELDS and isinstance(v, int | float) else v)
                 for k, v in data.items()

@@ -127,6 +127,7 @@ def intake(
                 result.attachments.append(flows.attach(session, record, model))
             else:
                 flows.refresh_customers(session, [record.customer_id])
+                flows.record_captured_consents(session, [record.id])
     return result
 
 

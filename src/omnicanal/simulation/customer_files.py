@@ -20,7 +20,12 @@ CUSTOMER_FILES: tuple[CustomerFile, ...] = (
     CustomerFile(
         "customers/web_accounts.csv",
         "web",
-        {"account_id": "source_id", "civility": "gender"},
+        {
+            "account_id": "source_id",
+            "civility": "gender",
+            "opt_in_email": "consent:email_marketing:email",
+            "created_at": "consent_at",
+        },
     ),
     CustomerFile(
         "customers/app_accounts.jsonl",
@@ -31,6 +36,8 @@ CUSTOMER_FILES: tuple[CustomerFile, ...] = (
             "family_name": "last_name",
             "mobile": "mobile",
             "birthday": "birth_date",
+            "push_opt_in": "consent:push_marketing:push",
+            "created_at": "consent_at",
         },
     ),
     CustomerFile(
@@ -79,6 +86,8 @@ CUSTOMER_FILES: tuple[CustomerFile, ...] = (
             "ADDRESS": "street",
             "ZIP": "postal_code",
             "CITY": "city",
+            "OPT_IN_SMS": "consent:sms_marketing:sms",
+            "ENROLLED_ON": "consent_at",
         },
     ),
     CustomerFile(
