@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from omnicanal.customers.consent_schemas import ConsentIn
 from omnicanal.customers.models import ConsentEvent, Customer, SourceRecord
 from omnicanal.customers.service import owner_of
-from omnicanal.db import utcnow
+from omnicanal.db import new_id, utcnow
 from omnicanal.errors import Forbidden, InvalidInput, NotFound
 from omnicanal.events import emit
 from omnicanal.security.permissions import Permission, Principal, require
@@ -452,6 +452,38 @@ def captured_consents(attributes: dict[str, object]) -> list[tuple[str, str, boo
             raise InvalidInput(f"{key}: {value!r} is neither a yes nor a no", field=key)
         out.append((purpose, channel, granted))
     return out
+
+
+def record_new_record_consents(session: Session, record: SourceRecord) -> int:
+    """The consent a record just received carried (it can have no events yet): the real-time
+    path's shortcut of `record_captured_consents`."""
+    captured = captured_consents(record.attributes or {})
+    if not captured or record.customer_id is None:
+        return 0
+    now = utcnow()
+    occurred_at = min(_captured_at(record.attributes.get("consent_at")) or now, now)
+    for purpose, channel, granted in captured:
+        event = ConsentEvent(
+            id=new_id("cst"),
+            customer_id=record.customer_id,
+            purpose=purpose,
+            channel=channel,
+            granted=granted,
+            source=record.source,
+            record_id=record.id,
+            occurred_at=occurred_at,
+            recorded_at=now,
+        )
+        session.add(event)
+        emit(
+            session,
+            CONSENT_CHANGED,
+            {"consent_id": event.id, "customer_id": record.customer_id, "purpose": purpose,
+             "channel": channel, "granted": granted, "occurred_at": occurred_at.isoformat(),
+             "source": record.source, "record_id": record.id},
+            entity_id=record.entity_id,
+        )  # fmt: skip
+    return len(captured)
 
 
 def record_captured_consents(session: Session, record_ids: Sequence[str] | None = None) -> int:

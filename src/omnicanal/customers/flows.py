@@ -17,7 +17,11 @@ from sqlalchemy.orm import Session
 
 from omnicanal.config import get_settings
 from omnicanal.customers import golden, matching, normalise, resolution
-from omnicanal.customers.consent import record_captured_consents
+from omnicanal.customers.consent import (
+    CAPTURED_PREFIX,
+    record_captured_consents,
+    record_new_record_consents,
+)
 from omnicanal.customers.models import (
     Customer,
     Identity,
@@ -50,7 +54,7 @@ _MATCH_COLUMNS = (
 )
 
 
-def _match_record(row: Any) -> matching.MatchRecord:
+def _match_record(row: Any, model: matching.MatchModel | None = None) -> matching.MatchRecord:
     return matching.from_normalised(
         row.id,
         {
@@ -68,6 +72,7 @@ def _match_record(row: Any) -> matching.MatchRecord:
             "gender": row.gender,
             "loyalty_card": row.loyalty_card,
         },
+        model,
     )
 
 
@@ -174,11 +179,15 @@ _GOLDEN_UPDATE = (
 )
 
 
-def refresh_customers(session: Session, customer_ids: Iterable[str]) -> None:
+def refresh_customers(
+    session: Session, customer_ids: Iterable[str], added: Sequence[SourceRecord] | None = None
+) -> None:
     """Recompute the golden record and identities of these customers from their records.
 
-    Written with set-based statements (a batch run refreshes every customer), so the ORM
-    copies of these customers in the session are expired afterwards."""
+    With `added` (the records just attached, the real-time path), the identities already
+    listed stay and only the added records' are inserted. Written with set-based statements
+    (a batch run refreshes every customer), so the ORM copies of these customers in the
+    session are expired afterwards."""
     ids = sorted(set(customer_ids))
     if not ids:
         return
@@ -203,7 +212,9 @@ def refresh_customers(session: Session, customer_ids: Iterable[str]) -> None:
                 )
             )
         }
-        connection.execute(delete(Identity.__table__).where(Identity.customer_id.in_(chunk)))
+        if added is None:
+            connection.execute(delete(Identity.__table__).where(Identity.customer_id.in_(chunk)))
+        new_records = None if added is None else {r.id for r in added}
         updates, identity_rows = [], []
         for customer_id, (status, merged_into) in statuses.items():
             if status == "erased":
@@ -227,6 +238,8 @@ def refresh_customers(session: Session, customer_ids: Iterable[str]) -> None:
                 }
             )
             for record in own:
+                if new_records is not None and record.id not in new_records:
+                    continue
                 for kind, value in identities_of(record):
                     identity_rows.append(
                         {
@@ -279,24 +292,46 @@ REALTIME_LOOKUPS: tuple[tuple[str, ...], ...] = (
 )
 
 
+_LOOKUP_COLUMNS = {
+    "email": SourceRecord.email_match_key,
+    "mobile": SourceRecord.mobile_key,
+    "card": SourceRecord.loyalty_card,
+    "fn": SourceRecord.first_name_key,
+    "ln": SourceRecord.last_name_key,
+    "dob": SourceRecord.birth_date,
+    "pc": SourceRecord.postal_code,
+    "street": SourceRecord.street_key,
+    "fn1": func.substr(SourceRecord.first_name_key, 1, 1),
+    "ln1": func.substr(SourceRecord.last_name_key, 1, 1),
+}
+_LOOKUP_STATEMENTS: dict[tuple[tuple[str, ...], ...], Any] = {}
+
+
+def _lookup_statement(lookups: tuple[tuple[str, ...], ...], limit: int | None) -> Any:
+    """One SELECT for these lookups, with bound parameters, built once per shape."""
+    key = (*lookups, (str(limit),))
+    statement = _LOOKUP_STATEMENTS.get(key)
+    if statement is None:
+        conditions = [and_(*(_LOOKUP_COLUMNS[k] == bindparam(k) for k in keys)) for keys in lookups]
+        statement = select(*_MATCH_COLUMNS, SourceRecord.customer_id).where(
+            or_(*conditions),
+            SourceRecord.id != bindparam("self_id"),
+            SourceRecord.customer_id.is_not(None),
+        )
+        if limit is not None:
+            statement = statement.limit(limit)
+        _LOOKUP_STATEMENTS[key] = statement
+    return statement
+
+
 def _candidates(session: Session, record: matching.MatchRecord, limit: int = 100) -> list[Any]:
     """The records sharing a blocking key with `record`, in two indexed queries: personal
     identifiers (e-mail, mobile, loyalty card: few rows, all kept), then names, birth dates
     and addresses (capped: a block of a common name can still hold hundreds)."""
-    columns = {
-        "email": SourceRecord.email_match_key,
-        "mobile": SourceRecord.mobile_key,
-        "fn": SourceRecord.first_name_key,
-        "ln": SourceRecord.last_name_key,
-        "dob": SourceRecord.birth_date,
-        "pc": SourceRecord.postal_code,
-        "street": SourceRecord.street_key,
-        "fn1": func.substr(SourceRecord.first_name_key, 1, 1),
-        "ln1": func.substr(SourceRecord.last_name_key, 1, 1),
-    }
     values = {
         "email": record.email,
         "mobile": record.mobile,
+        "card": record.card,
         "fn": record.fn,
         "ln": record.ln,
         "dob": None if record.dob is None else _date(record.dob),
@@ -304,23 +339,18 @@ def _candidates(session: Session, record: matching.MatchRecord, limit: int = 100
         "street": record.street,
         "fn1": (record.fn or "")[:1],
         "ln1": (record.ln or "")[:1],
+        "self_id": record.id,
     }
-    strong, weak = [], []
-    for keys in REALTIME_LOOKUPS:
-        if not all(values.get(k) for k in keys):
-            continue
-        condition = and_(*(columns[k] == values[k] for k in keys))
-        (strong if keys[0] in _IDENTIFIERS and len(keys) == 1 else weak).append(condition)
-    if record.card:
-        strong.append(SourceRecord.loyalty_card == record.card)
+    usable = [keys for keys in (*REALTIME_LOOKUPS, ("card",)) if all(values[k] for k in keys)]
+    strong = tuple(k for k in usable if len(k) == 1 and k[0] in (*_IDENTIFIERS, "card"))
+    weak = tuple(k for k in usable if k not in strong)
     rows: dict[str, Any] = {}
-    for conditions, cap in ((strong, None), (weak, limit)):
-        if not conditions:
+    for lookups, cap in ((strong, None), (weak, limit)):
+        if not lookups:
             continue
-        query = select(*_MATCH_COLUMNS, SourceRecord.customer_id).where(
-            or_(*conditions), SourceRecord.id != record.id, SourceRecord.customer_id.is_not(None)
-        )
-        for row in session.execute(query if cap is None else query.limit(cap)):
+        used = {k for keys in lookups for k in keys} | {"self_id"}
+        params = {k: v for k, v in values.items() if k in used}
+        for row in session.execute(_lookup_statement(lookups, cap), params):
             rows[row.id] = row
     return list(rows.values())
 
@@ -337,12 +367,12 @@ def attach(
     """Attach a newly received record to the customer it belongs to, or create one; pairs
     the model cannot settle go to the review queue. Runs inside the caller's transaction."""
     model = model or active_model(session)
-    incoming = model.with_tiers(_match_record(record))
+    incoming = _match_record(record, model)
     best: tuple[float, str] | None = None
     reviews: list[tuple[str, matching.PairScore]] = []
     apart: set[str] = set()
     for row in _candidates(session, incoming):
-        other = model.with_tiers(_match_record(row))
+        other = _match_record(row, model)
         score = matching.score_pair(incoming, other, model)
         if score.outcome == matching.MERGE:
             if best is None or score.weight > best[0]:
@@ -351,11 +381,13 @@ def attach(
             reviews.append((row.id, score))
         elif score.reason in ("household", "different_person"):
             apart.add(row.customer_id)
+    carries_consent = any(k.startswith(CAPTURED_PREFIX) for k in record.attributes or {})
     if best is not None and best[1] not in apart:
         record.customer_id = best[1]
         session.flush()
-        refresh_customers(session, [best[1]])
-        record_captured_consents(session, [record.id])
+        refresh_customers(session, [best[1]], added=[record])
+        if carries_consent:
+            record_new_record_consents(session, record)
         return Attachment(best[1], created=False, reason="matched", weight=best[0])
     customer = Customer()
     session.add(customer)
@@ -364,9 +396,10 @@ def attach(
     for other_id, score in reviews:
         _add_review(session, record.id, other_id, score)
     session.flush()
-    refresh_customers(session, [customer.id])
+    refresh_customers(session, [customer.id], added=[record])
     emit(session, "customer.created", {"customer_id": customer.id}, entity_id=record.entity_id)
-    record_captured_consents(session, [record.id])
+    if carries_consent:
+        record_new_record_consents(session, record)
     return Attachment(
         customer.id, created=True, reason="review" if reviews else "new", reviews=len(reviews)
     )

@@ -725,9 +725,11 @@ def score_pair(a: MatchRecord, b: MatchRecord, model: MatchModel) -> PairScore:
     return PairScore(levels, weight, probability(weight), outcome, reason)
 
 
-def from_normalised(record_id: str, fields: Mapping[str, Any]) -> MatchRecord:
+def from_normalised(
+    record_id: str, fields: Mapping[str, Any], model: MatchModel | None = None
+) -> MatchRecord:
     """The matching form of a record from `normalise.normalise_record`'s output (or a stored
-    source record's columns of the same names)."""
+    source record's columns of the same names); with `model`, its names' tiers set."""
     email = fields.get("email_match_key")
     birth = fields.get("birth_date")
     last = fields.get("last_name_key") or None
@@ -748,4 +750,6 @@ def from_normalised(record_id: str, fields: Mapping[str, Any]) -> MatchRecord:
         city=fields.get("city_key") or None,
         gender=fields.get("gender") or None,
         card=fields.get("loyalty_card") or None,
+        fn_tier=RARE if model is None else model.tier("fn", fields.get("first_name_key") or None),
+        ln_tier=RARE if model is None else model.tier("ln", last),
     )
