@@ -174,3 +174,37 @@ def test_search_tolerates_a_typo_in_the_name(client, admin_headers) -> None:
     for q in ("Lefevbre", "helene lefebvre", "helene.lefebvre@free.fr"):
         hits = client.get("/api/v1/customers", params={"q": q}, headers=admin_headers).json()
         assert [h["customer"]["last_name"] for h in hits] == ["Lefebvre"], q
+
+
+def test_an_existing_customer_id_goes_to_the_cluster_holding_most_of_its_records() -> None:
+    import numpy as np
+
+    fresh = iter(["NEW1", "NEW2"])
+    assigned, retired = flows.assign_customer_ids(
+        np.array([0, 0, 1, 1, 1]), ["A", "A", "A", None, None], lambda: next(fresh)
+    )
+    assert assigned == ["A", "A", "NEW1", "NEW1", "NEW1"]
+    assert retired == {}
+
+
+def test_stewardship_is_brand_wide_even_with_the_permission(client, factory, brand) -> None:
+    from tests.conftest import issue_key
+
+    headers = issue_key(factory, ["customers:read", "customers:write", "customers:manage"],
+                        entity_id=brand.franchisee_a)  # fmt: skip
+    response = client.post("/api/v1/customers/merge", headers=headers,
+                           json={"survivor_id": "cus_a", "merged_id": "cus_b"})  # fmt: skip
+    assert response.status_code == 403
+
+
+def test_each_record_of_a_batch_gets_its_own_outcome(client, admin_headers) -> None:
+    first = {"source": "web", "source_id": "U1", "first_name": "Ana", "last_name": "Roca",
+             "email": "ana.roca@free.fr"}  # fmt: skip
+    client.post("/api/v1/customers/records", headers=admin_headers, json=first)
+    both = client.post("/api/v1/customers/records", headers=admin_headers, json={"records": [
+        first, {"source": "web", "source_id": "N1", "first_name": "Bo", "last_name": "Lind",
+                "email": "bo.lind@free.fr"},
+    ]}).json()  # fmt: skip
+    outcomes = {c["record_id"]: c["outcome"] for c in both["customers"]}
+    ids = {r["source_id"]: r["id"] for r in both["records"]}
+    assert outcomes == {ids["U1"]: "known", ids["N1"]: "new"}

@@ -25,10 +25,13 @@ def post_records(body: schemas.RecordIn | schemas.RecordBatch, db: DB, principal
         updated=result.updated,
         records=[schemas.RecordOut.model_validate(r) for r in result.records],
         customers=[
-            schemas.AttachmentOut(record_id=r.id, customer_id=r.customer_id, outcome=a.reason)
-            for r, a in zip(
-                [r for r in result.records if r.customer_id], result.attachments, strict=False
+            schemas.AttachmentOut(
+                record_id=r.id,
+                customer_id=r.customer_id,
+                outcome=result.attachments[r.id].reason if r.id in result.attachments else "known",
             )
+            for r in result.records
+            if r.customer_id
         ],
     )
 

@@ -32,10 +32,22 @@ from omnicanal.customers.models import (
     SourceRecord,
 )
 from omnicanal.db import new_id, utcnow
+from omnicanal.errors import Forbidden
 from omnicanal.events import emit
 from omnicanal.security.permissions import Permission, Principal, require
 
 Progress = Callable[[str], None]
+
+
+def require_steward(principal: Principal) -> None:
+    """Stewardship of the referential (batch runs, merges, splits, reviews) is brand-wide:
+    a customer is shared by every channel, so a franchisee's key, even one given
+    `customers:manage`, may not decide for the others."""
+    require(principal, Permission.CUSTOMERS_MANAGE)
+    if not principal.scope.is_brand:
+        raise Forbidden("the customer referential is managed brand-wide", field="scope")
+
+
 _MATCH_COLUMNS = (
     SourceRecord.id,
     SourceRecord.first_name_key,
@@ -478,7 +490,7 @@ def resolve_all(
     """Resolve every record received: train the model on them, cluster, and give each
     cluster a golden customer. Customer ids are kept where a cluster keeps most of a
     customer's records; operators' merges and splits are kept as constraints."""
-    require(principal, Permission.CUSTOMERS_MANAGE)
+    require_steward(principal)
     say = progress or (lambda _m: None)
     run = ResolutionRun(engine=engine)
     session.add(run)
@@ -491,13 +503,13 @@ def resolve_all(
         a, b = index.get(constraint.record_a_id), index.get(constraint.record_b_id)
         if a is not None and b is not None:
             (must if constraint.kind == "must" else cannot).append((a, b))
-    found = resolution.resolve(
-        table,
-        engine=resolution.make_engine(engine),
-        must_link=must,
-        cannot_link=cannot,
-        progress=say,
-    )
+    sql_engine = resolution.make_engine(engine)
+    try:
+        found = resolution.resolve(
+            table, engine=sql_engine, must_link=must, cannot_link=cannot, progress=say
+        )
+    finally:
+        sql_engine.close()
     say("saving customers")
     result = _save_clusters(session, ids, current, found.labels)
     decided = {
@@ -557,22 +569,26 @@ class _Saved:
 def assign_customer_ids(
     labels: np.ndarray, current: Sequence[str | None], new: Callable[[], str]
 ) -> tuple[list[str], dict[str, str]]:
-    """A customer id per record from its cluster: the largest clusters first take the existing
-    customer most of their records already had; the others get a new id. Also gives, for each
-    existing customer left without records, the customer that took most of them."""
-    members: dict[int, list[int]] = defaultdict(list)
-    for i, label in enumerate(labels.tolist()):
-        members[label].append(i)
-    taken: set[str] = set()
+    """A customer id per record from its cluster. Each existing customer goes to the cluster
+    holding most of its records, the largest overlaps first (each cluster and each customer
+    used once); the other clusters get a new id. Also gives, for each existing customer left
+    without records, the customer that took most of them."""
+    overlap: Counter[tuple[int, str]] = Counter()
+    sizes: Counter[int] = Counter()
+    for label, customer_id in zip(labels.tolist(), current, strict=True):
+        sizes[label] += 1
+        if customer_id is not None:
+            overlap[(label, customer_id)] += 1
     chosen: dict[int, str] = {}
-    for label in sorted(members, key=lambda x: (-len(members[x]), x)):
-        counts = Counter(current[i] for i in members[label] if current[i] is not None)
-        for customer_id, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            if customer_id not in taken:
-                chosen[label] = customer_id
-                taken.add(customer_id)
-                break
-        else:
+    taken: set[str] = set()
+    for (label, customer_id), _count in sorted(
+        overlap.items(), key=lambda kv: (-kv[1], -sizes[kv[0][0]], kv[0][0], kv[0][1])
+    ):
+        if label not in chosen and customer_id not in taken:
+            chosen[label] = customer_id
+            taken.add(customer_id)
+    for label in sorted(sizes, key=lambda x: (-sizes[x], x)):
+        if label not in chosen:
             chosen[label] = new()
     assigned = [chosen[label] for label in labels.tolist()]
     successors: dict[str, Counter[str]] = defaultdict(Counter)

@@ -100,7 +100,7 @@ class IntakeOut(BaseModel):
 class AttachmentOut(BaseModel):
     record_id: str
     customer_id: str
-    outcome: str  # matched | new | review
+    outcome: str  # matched | new | review; `known` for a record sent again
 
 
 class IdentityOut(BaseModel):

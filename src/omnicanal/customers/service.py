@@ -87,7 +87,7 @@ class IntakeResult:
     created: int
     updated: int
     records: list[SourceRecord]
-    attachments: list[Any] = field(default_factory=list)
+    attachments: dict[str, Any] = field(default_factory=dict)  # record id -> attachment
 
 
 def intake(
@@ -124,7 +124,7 @@ def intake(
         model = flows.active_model(session)
         for record in stored:
             if record.customer_id is None:
-                result.attachments.append(flows.attach(session, record, model))
+                result.attachments[record.id] = flows.attach(session, record, model)
             else:
                 flows.refresh_customers(session, [record.customer_id])
                 flows.record_captured_consents(session, [record.id])

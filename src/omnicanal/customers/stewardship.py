@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from omnicanal.customers.flows import refresh_customers
+from omnicanal.customers.flows import refresh_customers, require_steward
 from omnicanal.customers.models import (
     Customer,
     Decision,
@@ -22,7 +22,7 @@ from omnicanal.customers.models import (
 from omnicanal.db import utcnow
 from omnicanal.errors import Conflict, InvalidInput, NotFound
 from omnicanal.events import emit
-from omnicanal.security.permissions import Permission, Principal, require
+from omnicanal.security.permissions import Principal
 
 
 def _actor(principal: Principal) -> str:
@@ -60,7 +60,7 @@ def merge(
 ) -> Decision:
     """Move every record of `merged_id` to `survivor_id`; the merged id keeps answering as
     `merged` into the survivor."""
-    require(principal, Permission.CUSTOMERS_MANAGE)
+    require_steward(principal)
     if survivor_id == merged_id:
         raise InvalidInput("cannot merge a customer with itself", field="merged_id")
     survivor = _active(session, survivor_id, "survivor_id")
@@ -106,7 +106,7 @@ def split(
     kind: str = "split",
 ) -> Decision:
     """Move these records of a customer to a new customer: a wrong merge undone."""
-    require(principal, Permission.CUSTOMERS_MANAGE)
+    require_steward(principal)
     customer = _active(session, customer_id, "customer_id")
     records = _records(session, customer.id)
     wanted = set(record_ids)
@@ -160,7 +160,7 @@ def split(
 
 def undo(session: Session, principal: Principal, decision_id: str) -> Decision:
     """Put every record of a decision back with the customer it had before it."""
-    require(principal, Permission.CUSTOMERS_MANAGE)
+    require_steward(principal)
     decision = session.get(Decision, decision_id)
     if decision is None:
         raise NotFound(f"no decision {decision_id!r}", field="decision_id")
@@ -203,7 +203,7 @@ def decide_review(
 ) -> MatchReview:
     """`same`: the two records are one person (their customers are merged); `different`:
     they are two (the second record is split out when they share a customer)."""
-    require(principal, Permission.CUSTOMERS_MANAGE)
+    require_steward(principal)
     review = session.get(MatchReview, review_id)
     if review is None:
         raise NotFound(f"no review {review_id!r}", field="review_id")
@@ -261,7 +261,7 @@ def _record_only(
 
 
 def pending_reviews(session: Session, principal: Principal, limit: int = 50) -> list[MatchReview]:
-    require(principal, Permission.CUSTOMERS_MANAGE)
+    require_steward(principal)
     return list(
         session.scalars(
             select(MatchReview)
