@@ -76,3 +76,41 @@ def test_a_batch_run_records_the_answers_of_imported_records(factory) -> None:
         assert result.figures["consent_events"] == 1
     with factory.begin() as session:
         assert flows.resolve_all(session, SYSTEM).figures["consent_events"] == 0
+
+
+def test_every_change_of_answer_counts_and_the_last_one_decides(factory) -> None:
+    record = {"source": "loyalty", "source_id": "2990000000024", "first_name": "Noé",
+              "last_name": "Vidal", "phone": "0622334455"}  # fmt: skip
+    for answer in ("O", "N", "O", "N"):
+        with factory.begin() as session:
+            (stored,) = service.intake(
+                session, SYSTEM, [RecordIn(**record, **{"consent:sms_marketing:sms": answer})]
+            ).records
+            customer_id = stored.customer_id
+    with factory() as session:
+        answers = session.scalars(
+            select(ConsentEvent.granted).order_by(ConsentEvent.occurred_at)
+        ).all()
+        assert answers == [True, False, True, False]
+        assert not consent.may_contact(session, customer_id, "sms_marketing", "sms")
+
+
+def test_consent_captured_with_a_record_follows_it_out_of_a_wrong_merge(factory) -> None:
+    from omnicanal.customers import stewardship
+
+    with factory.begin() as session:
+        carl = service.intake(session, SYSTEM, [RecordIn(
+            source="pos", source_id="C1", first_name="Carl", last_name="Moreau",
+            phone="0633445566")]).records[0]  # fmt: skip
+        dina = service.intake(session, SYSTEM, [RecordIn(
+            source="loyalty", source_id="D1", first_name="Dina", last_name="Moreau",
+            phone="0644556677", **{"consent:sms_marketing:sms": "O"})]).records[0]  # fmt: skip
+        carl_id, dina_id, dina_record = carl.customer_id, dina.customer_id, dina.id
+    with factory.begin() as session:
+        stewardship.merge(session, SYSTEM, carl_id, dina_id)
+    with factory.begin() as session:
+        decision = stewardship.split(session, SYSTEM, carl_id, [dina_record])
+        dina_again = decision.customer_ids[1]
+    with factory() as session:
+        assert not consent.may_contact(session, carl_id, "sms_marketing", "sms")
+        assert consent.may_contact(session, dina_again, "sms_marketing", "sms")

@@ -510,27 +510,33 @@ def record_captured_consents(session: Session, record_ids: Sequence[str] | None 
     rows = session.execute(query).all()
     if not rows:
         return 0
-    known: set[tuple[str | None, str, str, bool]] = set()
+    # The latest answer each record gave per purpose and channel: an answer repeating it adds
+    # nothing, a changed one is a new event (yes, no, yes again are three events).
+    latest: dict[tuple[str, str, str], tuple[datetime, bool]] = {}
     for start in range(0, len(rows), 500):
         ids = [r.id for r in rows[start : start + 500]]
-        known |= {
-            tuple(e)  # type: ignore[misc]
-            for e in session.execute(
-                select(
-                    ConsentEvent.record_id,
-                    ConsentEvent.purpose,
-                    ConsentEvent.channel,
-                    ConsentEvent.granted,
-                ).where(ConsentEvent.record_id.in_(ids))
-            )
-        }
+        for record_id, purpose, channel, granted, recorded_at in session.execute(
+            select(
+                ConsentEvent.record_id,
+                ConsentEvent.purpose,
+                ConsentEvent.channel,
+                ConsentEvent.granted,
+                ConsentEvent.recorded_at,
+            ).where(ConsentEvent.record_id.in_(ids))
+        ):
+            key = (record_id, purpose, channel)
+            if key not in latest or recorded_at >= latest[key][0]:
+                latest[key] = (recorded_at, granted)
     now = utcnow()
     added = 0
     for row in rows:
         for purpose, channel, granted in captured_consents(row.attributes or {}):
-            if (row.id, purpose, channel, granted) in known:
+            previous = latest.get((row.id, purpose, channel))
+            if previous is not None and previous[1] == granted:
                 continue
-            occurred_at = _captured_at(row.attributes.get("consent_at")) or row.received_at
+            # Dated by the record's own `consent_at`, else now: a record sent again with a
+            # new answer must come after the answer it replaces.
+            occurred_at = _captured_at(row.attributes.get("consent_at")) or now
             event = ConsentEvent(
                 customer_id=row.customer_id,
                 purpose=purpose,
@@ -554,6 +560,23 @@ def record_captured_consents(session: Session, record_ids: Sequence[str] | None 
             )  # fmt: skip
             added += 1
     return added
+
+
+def move_consents(session: Session, moved: dict[str, str]) -> None:
+    """Consent captured with records follows them to their new customer (a split, a batch
+    run); consent recorded for the customer as a whole stays where it was."""
+    if not moved:
+        return
+    from sqlalchemy import bindparam, update
+
+    statement = (
+        update(ConsentEvent.__table__)
+        .where(ConsentEvent.__table__.c.record_id == bindparam("moved_record"))
+        .values(customer_id=bindparam("new_customer"))
+    )
+    session.connection().execute(
+        statement, [{"moved_record": r, "new_customer": c} for r, c in moved.items()]
+    )
 
 
 def _captured_at(value: object) -> datetime | None:

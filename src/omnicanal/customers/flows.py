@@ -19,6 +19,7 @@ from omnicanal.config import get_settings
 from omnicanal.customers import golden, matching, normalise, resolution
 from omnicanal.customers.consent import (
     CAPTURED_PREFIX,
+    move_consents,
     record_captured_consents,
     record_new_record_consents,
 )
@@ -625,6 +626,7 @@ def _save_clusters(
         if old != customer
     ]
     if changed:
+        move_consents(session, {c["record_id"]: c["customer"] for c in changed})
         statement = (
             update(SourceRecord.__table__)
             .where(SourceRecord.__table__.c.id == bindparam("record_id"))

@@ -13,6 +13,7 @@ from omnicanal.config import get_settings
 from omnicanal.customers import normalise
 from omnicanal.customers.models import Customer, Decision, Identity, MatchReview, SourceRecord
 from omnicanal.customers.schemas import KNOWN_FIELDS, RecordIn
+from omnicanal.db import utcnow
 from omnicanal.errors import InvalidInput, NotFound
 from omnicanal.network import service as network_service
 from omnicanal.security.permissions import Permission, Principal, require
@@ -114,6 +115,7 @@ def intake(
             created += 1
         else:
             updated += 1
+            record.received_at = utcnow()  # the latest version is what `most_recent` weighs
         _apply(record, data, region)
         stored.append(record)
     session.flush()

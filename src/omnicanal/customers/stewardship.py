@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from omnicanal.customers.consent import move_consents
 from omnicanal.customers.flows import refresh_customers, require_steward
 from omnicanal.customers.models import (
     Customer,
@@ -86,6 +87,8 @@ def merge(
             )  # fmt: skip
     for record in moved:
         record.customer_id = survivor.id
+    session.flush()
+    move_consents(session, {r.id: survivor.id for r in moved})
     merged.status, merged.merged_into_id, merged.record_count = "merged", survivor.id, 0
     session.flush()
     refresh_customers(session, [survivor.id, merged.id])
@@ -149,6 +152,7 @@ def split(
     for record in moving:
         record.customer_id = new.id
     session.flush()
+    move_consents(session, {r.id: new.id for r in moving})
     refresh_customers(session, [customer.id, new.id])
     emit(
         session,
@@ -169,11 +173,24 @@ def undo(session: Session, principal: Principal, decision_id: str) -> Decision:
     if decision.kind == "erasure":
         raise Conflict("an erasure cannot be undone: the data is gone", field="decision_id")
     touched = set(decision.customer_ids)
+    restored: dict[str, str] = {}
     for record_id, customer_id in decision.before.items():
         record = session.get(SourceRecord, record_id)
         if record is not None and customer_id is not None:
+            now_at = session.get(Customer, record.customer_id) if record.customer_id else None
+            if now_at is not None and now_at.status == "erased":
+                continue  # the person was erased since: nothing of theirs goes back
+            if record.customer_id != decision.after.get(record_id):
+                raise Conflict(
+                    f"record {record_id!r} has moved since this decision; undo the later "
+                    "decisions first",
+                    field="decision_id",
+                )
             touched.add(record.customer_id or customer_id)
             record.customer_id = customer_id
+            restored[record_id] = customer_id
+    session.flush()
+    move_consents(session, restored)
     session.execute(
         update(LinkConstraint).where(LinkConstraint.decision_id == decision.id).values(active=False)
     )
