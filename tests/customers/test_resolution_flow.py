@@ -208,3 +208,29 @@ def test_each_record_of_a_batch_gets_its_own_outcome(client, admin_headers) -> N
     outcomes = {c["record_id"]: c["outcome"] for c in both["customers"]}
     ids = {r["source_id"]: r["id"] for r in both["records"]}
     assert outcomes == {ids["U1"]: "known", ids["N1"]: "new"}
+
+
+def test_a_franchisee_sees_the_customer_as_its_own_records_tell_it(client, factory, brand) -> None:
+    from tests.conftest import issue_key
+
+    keys = {
+        name: issue_key(factory, ["customers:read", "customers:write"], entity_id=entity)
+        for name, entity in (("a", brand.franchisee_a), ("b", brand.franchisee_b))
+    }
+    person = {"first_name": "Inès", "last_name": "Garcia", "email": "ines.garcia@sfr.fr"}
+    a = client.post("/api/v1/customers/records", headers=keys["a"],
+                    json={"source": "pos", "source_id": "A1", **person}).json()  # fmt: skip
+    b = client.post("/api/v1/customers/records", headers=keys["b"], json={
+        "source": "pos", "source_id": "B1", **person, "phone": "0655667788",
+        "street": "9 rue Nationale", "postal_code": "59000", "city": "Lille",
+    }).json()  # fmt: skip
+    customer_id = a["customers"][0]["customer_id"]
+    assert b["customers"][0]["customer_id"] == customer_id
+    seen = client.get(f"/api/v1/customers/{customer_id}", headers=keys["a"]).json()
+    assert seen["customer"]["phone"] is None and seen["customer"]["city"] is None
+    assert seen["customer"]["record_count"] == 1
+    assert {p["record_id"] for p in seen["customer"]["provenance"].values()} == {
+        a["records"][0]["id"]
+    }
+    hits = client.get("/api/v1/customers", params={"q": "ines garcia"}, headers=keys["a"]).json()
+    assert [h["customer"]["phone"] for h in hits] == [None]

@@ -117,7 +117,7 @@ _MODEL_CACHE: dict[str, matching.MatchModel] = {}
 # ----------------------------------------------------------------------------- golden records
 
 
-def _source_values(record: Any) -> golden.SourceValues:
+def source_values(record: Any) -> golden.SourceValues:
     return golden.SourceValues(
         record_id=record.id,
         source=record.source,
@@ -233,7 +233,7 @@ def refresh_customers(
             if status == "erased":
                 continue
             own = sorted(records.get(customer_id, []), key=lambda r: r.id)
-            chosen = golden.golden_record([_source_values(r) for r in own], rules, trust)
+            chosen = golden.golden_record([source_values(r) for r in own], rules, trust)
             if own and status != "active":
                 status, merged_into = "active", None
             updates.append(

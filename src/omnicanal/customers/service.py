@@ -228,6 +228,8 @@ def customer_360(session: Session, principal: Principal, customer_id: str) -> Cu
         records_query = records_query.where(SourceRecord.owner == owner)
     records = list(session.scalars(records_query.order_by(SourceRecord.received_at)))
     record_ids = [r.id for r in records]
+    if not principal.scope.is_brand:
+        customer = _as_seen_from(customer, records)
     identities = list(
         session.scalars(
             select(Identity)
@@ -273,7 +275,7 @@ def search_customers(
                 Customer.id.in_(select(SourceRecord.customer_id).where(SourceRecord.owner == owner))
             )
         found = session.scalars(latest.order_by(Customer.updated_at.desc()).limit(limit))
-        return [(c, 100.0) for c in found]
+        return [(_scoped(session, principal, c), 100.0) for c in found]
     conditions = []
     region = get_settings().default_region
     if "@" in text:
@@ -325,4 +327,36 @@ def search_customers(
             )
         )
     }
-    return [(customers[c], s) for c, s in best if c in customers]
+    return [(_scoped(session, principal, customers[c]), s) for c, s in best if c in customers]
+
+
+def _scoped(session: Session, principal: Principal, customer: Customer) -> Customer:
+    if principal.scope.is_brand:
+        return customer
+    _, owner = owner_of(session, principal)
+    visible = session.scalars(
+        select(SourceRecord).where(
+            SourceRecord.customer_id == customer.id, SourceRecord.owner == owner
+        )
+    ).all()
+    return _as_seen_from(customer, list(visible))
+
+
+def _as_seen_from(customer: Customer, visible: list[SourceRecord]) -> Customer:
+    """The golden customer as an entity- or location-scoped reader may see it: built from the
+    records that reader can see only (another franchisee's records give it nothing). A
+    transient copy, never saved."""
+    from omnicanal.customers import flows, golden
+
+    chosen = golden.golden_record([flows.source_values(r) for r in visible])
+    copy = Customer(
+        id=customer.id,
+        status=customer.status,
+        merged_into_id=customer.merged_into_id,
+        provenance=chosen.provenance,
+        record_count=len(visible),
+        created_at=customer.created_at,
+        updated_at=customer.updated_at,
+        **chosen.values,
+    )
+    return copy
