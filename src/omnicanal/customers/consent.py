@@ -538,6 +538,7 @@ def record_captured_consents(session: Session, record_ids: Sequence[str] | None 
             # new answer must come after the answer it replaces.
             occurred_at = _captured_at(row.attributes.get("consent_at")) or now
             event = ConsentEvent(
+                id=new_id("cst"),  # known before the flush: no round trip per event
                 customer_id=row.customer_id,
                 purpose=purpose,
                 channel=channel,
@@ -548,7 +549,6 @@ def record_captured_consents(session: Session, record_ids: Sequence[str] | None 
                 recorded_at=now,
             )
             session.add(event)
-            session.flush()
             emit(
                 session,
                 CONSENT_CHANGED,

@@ -633,11 +633,12 @@ def _save_clusters(
             .values(customer_id=bindparam("customer"))
         )
         session.connection().execute(statement, changed)
-    for old, successor in retired.items():
-        session.execute(
-            update(Customer)
-            .where(Customer.id == old)
-            .values(status="merged", merged_into_id=successor, record_count=0)
+    if retired:
+        session.connection().execute(
+            update(Customer.__table__)
+            .where(Customer.__table__.c.id == bindparam("old"))
+            .values(status="merged", merged_into_id=bindparam("successor"), record_count=0),
+            [{"old": old, "successor": successor} for old, successor in retired.items()],
         )
     touched = {c["customer"] for c in changed} | set(fresh)
     touched |= {old for old, new_ in zip(current, assigned, strict=True) if old and old != new_}
