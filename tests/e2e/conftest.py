@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import uvicorn
+from sqlalchemy.orm import Session, sessionmaker
+
+from omnicanal.api.app import create_app
+from omnicanal.config import Settings
+from omnicanal.db import Base, make_engine, make_sessionmaker
 
 CHROMIUM = Path(os.environ.get("OMNICANAL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -46,3 +57,43 @@ def browser():  # type: ignore[no-untyped-def]
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve_app(tmp_path: Path, seed: Callable[[sessionmaker[Session]], None]) -> Iterator[str]:
+    """The app on a SQLite file seeded by `seed`, served by uvicorn in a thread; its URL."""
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'e2e.db'}",
+        secret_key="e2e-secret-key",
+        run_dispatcher=False,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    engine = make_engine(settings.resolved_database_url)
+    Base.metadata.create_all(engine)
+    seed(make_sessionmaker(engine))
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, engine), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, name="e2e-uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        engine.dispose()

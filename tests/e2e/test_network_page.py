@@ -8,25 +8,18 @@ OMNICANAL_REQUIRE_E2E=1 makes it fail.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy.orm import Session, sessionmaker
 
-from omnicanal.api.app import create_app
-from omnicanal.config import Settings
-from omnicanal.db import Base, make_engine, make_sessionmaker
 from omnicanal.network import schemas as network_schemas
 from omnicanal.network import service as network_service
 from omnicanal.security import service as security_service
 from omnicanal.security.permissions import Role
 from omnicanal.security.service import SYSTEM
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import serve_app, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -99,43 +92,10 @@ def _seed(factory: sessionmaker[Session]) -> None:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def base_url(tmp_path: Path) -> Iterator[str]:
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'e2e.db'}",
-        secret_key="e2e-secret-key",
-        run_dispatcher=False,
-        _env_file=None,  # type: ignore[call-arg]
-    )
-    engine = make_engine(settings.resolved_database_url)
-    Base.metadata.create_all(engine)
-    _seed(make_sessionmaker(engine))
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, engine), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, name="e2e-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        engine.dispose()
+    with serve_app(tmp_path, _seed) as url:
+        yield url
 
 
 def test_sign_in_read_network_and_switch_language(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
