@@ -64,6 +64,13 @@ class Settings(BaseSettings):
             raise ValueError("must be an ISO-4217 code such as EUR")
         return value.upper()
 
+    @field_validator("resolution_engine")
+    @classmethod
+    def _engine_is_known(cls, value: str) -> str:
+        if value not in ("duckdb", "spark"):
+            raise ValueError("must be duckdb or spark")
+        return value
+
     @field_validator("customer_survivorship")
     @classmethod
     def _rules_are_known(cls, value: str) -> str:

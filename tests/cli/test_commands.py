@@ -124,3 +124,10 @@ def test_commands_ask_for_an_upgrade_rather_than_failing_on_a_missing_table(
     assert invoke("db", "upgrade").exit_code == 0
     common._check_schema.cache_clear()
     assert invoke("import", "customers", str(path), "--source", "pos").exit_code == 0
+
+
+def test_customers_resolve_names_an_unknown_engine(data_dir: Path) -> None:
+    invoke("db", "upgrade")
+    result = runner.invoke(app, ["customers", "resolve", "--engine", "nope"])
+    assert result.exit_code == 2
+    assert "nope" in result.output and "duckdb or spark" in result.output

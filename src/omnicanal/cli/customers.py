@@ -31,6 +31,8 @@ def resolve(
     from omnicanal.security.service import SYSTEM
 
     chosen = engine or common.settings().resolution_engine
+    if chosen not in ("duckdb", "spark"):
+        raise typer.BadParameter(f"{chosen!r}: use duckdb or spark", param_hint="--engine")
     started = time.perf_counter()
     with (
         common.console.status("resolving…") as status,
