@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -463,26 +463,7 @@ def record_new_record_consents(session: Session, record: SourceRecord) -> int:
     now = utcnow()
     occurred_at = min(_captured_at(record.attributes.get("consent_at")) or now, now)
     for purpose, channel, granted in captured:
-        event = ConsentEvent(
-            id=new_id("cst"),
-            customer_id=record.customer_id,
-            purpose=purpose,
-            channel=channel,
-            granted=granted,
-            source=record.source,
-            record_id=record.id,
-            occurred_at=occurred_at,
-            recorded_at=now,
-        )
-        session.add(event)
-        emit(
-            session,
-            CONSENT_CHANGED,
-            {"consent_id": event.id, "customer_id": record.customer_id, "purpose": purpose,
-             "channel": channel, "granted": granted, "occurred_at": occurred_at.isoformat(),
-             "source": record.source, "record_id": record.id},
-            entity_id=record.entity_id,
-        )  # fmt: skip
+        _add_captured_event(session, record, purpose, channel, granted, occurred_at, now)
     return len(captured)
 
 
@@ -537,29 +518,41 @@ def record_captured_consents(session: Session, record_ids: Sequence[str] | None 
             # Dated by the record's own `consent_at`, else now: a record sent again with a
             # new answer must come after the answer it replaces.
             occurred_at = _captured_at(row.attributes.get("consent_at")) or now
-            event = ConsentEvent(
-                id=new_id("cst"),  # known before the flush: no round trip per event
-                customer_id=row.customer_id,
-                purpose=purpose,
-                channel=channel,
-                granted=granted,
-                source=row.source,
-                record_id=row.id,
-                occurred_at=min(occurred_at, now),
-                recorded_at=now,
-            )
-            session.add(event)
-            emit(
-                session,
-                CONSENT_CHANGED,
-                {"consent_id": event.id, "customer_id": row.customer_id, "purpose": purpose,
-                 "channel": channel, "granted": granted,
-                 "occurred_at": event.occurred_at.isoformat(), "source": row.source,
-                 "record_id": row.id},
-                entity_id=row.entity_id,
-            )  # fmt: skip
+            _add_captured_event(session, row, purpose, channel, granted, min(occurred_at, now), now)
             added += 1
     return added
+
+
+def _add_captured_event(
+    session: Session,
+    record: Any,
+    purpose: str,
+    channel: str,
+    granted: bool,
+    occurred_at: datetime,
+    now: datetime,
+) -> None:
+    """One consent event of a record's answer, and its `customer.consent_changed`."""
+    event = ConsentEvent(
+        id=new_id("cst"),  # known before the flush: no round trip per event
+        customer_id=record.customer_id,
+        purpose=purpose,
+        channel=channel,
+        granted=granted,
+        source=record.source,
+        record_id=record.id,
+        occurred_at=occurred_at,
+        recorded_at=now,
+    )
+    session.add(event)
+    emit(
+        session,
+        CONSENT_CHANGED,
+        {"consent_id": event.id, "customer_id": record.customer_id, "purpose": purpose,
+         "channel": channel, "granted": granted, "occurred_at": occurred_at.isoformat(),
+         "source": record.source, "record_id": record.id},
+        entity_id=record.entity_id,
+    )  # fmt: skip
 
 
 def move_consents(session: Session, moved: dict[str, str]) -> None:

@@ -7,6 +7,7 @@ import csv
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,17 @@ def source_values(record: Any) -> golden.SourceValues:
     )
 
 
+def golden_of(records: Sequence[Any]) -> golden.Golden:
+    """The golden record of these records by the configured survivorship rules and trust."""
+    settings = get_settings()
+    trust = tuple(s.strip() for s in settings.customer_source_trust.split(",") if s.strip())
+    return golden.golden_record(
+        [source_values(r) for r in records],
+        golden.parse_rules(settings.customer_survivorship),
+        trust,
+    )
+
+
 def identities_of(record: Any) -> list[tuple[str, str]]:
     """(kind, value) of every identifier a record carries."""
     out = [("account", f"{record.source}:{record.source_id}")]
@@ -207,9 +219,6 @@ def refresh_customers(
     session.flush()
     connection = session.connection()
     now = utcnow()
-    settings = get_settings()
-    rules = golden.parse_rules(settings.customer_survivorship)
-    trust = tuple(s.strip() for s in settings.customer_source_trust.split(",") if s.strip())
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         records: dict[str, list[Any]] = defaultdict(list)
@@ -233,7 +242,7 @@ def refresh_customers(
             if status == "erased":
                 continue
             own = sorted(records.get(customer_id, []), key=lambda r: r.id)
-            chosen = golden.golden_record([source_values(r) for r in own], rules, trust)
+            chosen = golden_of(own)
             if own and status != "active":
                 status, merged_into = "active", None
             updates.append(
@@ -347,7 +356,7 @@ def _candidates(session: Session, record: matching.MatchRecord, limit: int = 100
         "card": record.card,
         "fn": record.fn,
         "ln": record.ln,
-        "dob": None if record.dob is None else _date(record.dob),
+        "dob": None if record.dob is None else date.fromisoformat(record.dob),
         "pc": record.pc,
         "street": record.street,
         "fn1": (record.fn or "")[:1],
@@ -368,12 +377,6 @@ def _candidates(session: Session, record: matching.MatchRecord, limit: int = 100
     return list(rows.values())
 
 
-def _date(text: str):  # type: ignore[no-untyped-def]
-    from datetime import date
-
-    return date.fromisoformat(text)
-
-
 def attach(
     session: Session, record: SourceRecord, model: matching.MatchModel | None = None
 ) -> Attachment:
@@ -392,7 +395,7 @@ def attach(
                 best = (score.weight, row.customer_id)
         elif score.outcome == matching.REVIEW:
             reviews.append((row.id, score))
-        elif score.reason in ("household", "different_person"):
+        elif score.reason in matching.APART_REASONS:
             apart.add(row.customer_id)
     carries_consent = any(k.startswith(CAPTURED_PREFIX) for k in record.attributes or {})
     if best is not None and best[1] not in apart:
@@ -418,23 +421,28 @@ def attach(
     )
 
 
-def _add_review(session: Session, a: str, b: str, score: matching.PairScore) -> None:
+def new_review(a: str, b: str, weight: float, levels: Sequence[int]) -> MatchReview:
+    """A pending review of two records, named in a fixed order (the pair is unique)."""
     first, second = sorted((a, b))
+    return MatchReview(
+        record_a_id=first,
+        record_b_id=second,
+        weight=weight,
+        probability=matching.probability(weight),
+        levels=list(levels),
+    )
+
+
+def _add_review(session: Session, a: str, b: str, score: matching.PairScore) -> None:
+    review = new_review(a, b, score.weight, score.levels)
     exists = session.scalars(
         select(MatchReview.id).where(
-            MatchReview.record_a_id == first, MatchReview.record_b_id == second
+            MatchReview.record_a_id == review.record_a_id,
+            MatchReview.record_b_id == review.record_b_id,
         )
     ).first()
     if exists is None:
-        session.add(
-            MatchReview(
-                record_a_id=first,
-                record_b_id=second,
-                weight=score.weight,
-                probability=score.probability,
-                levels=list(score.levels),
-            )
-        )
+        session.add(review)
 
 
 # ---------------------------------------------------------------------------------- batch
@@ -519,19 +527,11 @@ def resolve_all(
     }
     reviews = 0
     for a, b, weight, levels in found.review:
-        first, second = sorted((ids[a], ids[b]))
-        if (first, second) in decided:
+        review = new_review(ids[a], ids[b], weight, levels)
+        if (review.record_a_id, review.record_b_id) in decided:
             continue
-        decided.add((first, second))
-        session.add(
-            MatchReview(
-                record_a_id=first,
-                record_b_id=second,
-                weight=weight,
-                probability=matching.probability(weight),
-                levels=list(levels),
-            )
-        )
+        decided.add((review.record_a_id, review.record_b_id))
+        session.add(review)
         reviews += 1
     session.add(MatchModelVersion(parameters=found.model.to_json()))
     say("recording the consent the records carried")

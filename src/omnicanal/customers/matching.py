@@ -392,9 +392,14 @@ _INDEX = {c.name: i for i, c in enumerate(COMPARISONS)}
 
 
 def comparison_levels(a: MatchRecord, b: MatchRecord) -> tuple[int, ...]:
-    """One level per comparison, -1 where either side lacks the value."""
+    """One level per comparison, -1 where either side lacks the value. Both names come from
+    one reading (`name_levels`), the other comparisons from their own function."""
+    names = dict(zip(_NAMES, name_levels(a, b), strict=True))
     out = []
     for comparison in COMPARISONS:
+        if comparison.name in names:
+            out.append(names[comparison.name])
+            continue
         level = comparison.python(a, b)
         out.append(-1 if level is None else level)
     return tuple(out)

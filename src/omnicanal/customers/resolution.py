@@ -37,7 +37,6 @@ from omnicanal.customers.matching import (
     default_model,
     level_sql,
     name_tiers,
-    probability,
     shares_home,
 )
 
@@ -388,6 +387,5 @@ def describe(resolution: Resolution) -> dict[str, Any]:
         "merge_pairs": resolution.merges,
         "review_pairs": len(resolution.review),
         "prior": resolution.model.prior,
-        "probability_of_threshold": probability(0),
         "timings": {k: round(v, 3) for k, v in resolution.timings.items()},
     }

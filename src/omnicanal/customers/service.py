@@ -346,9 +346,9 @@ def _as_seen_from(customer: Customer, visible: list[SourceRecord]) -> Customer:
     """The golden customer as an entity- or location-scoped reader may see it: built from the
     records that reader can see only (another franchisee's records give it nothing). A
     transient copy, never saved."""
-    from omnicanal.customers import flows, golden
+    from omnicanal.customers import flows
 
-    chosen = golden.golden_record([flows.source_values(r) for r in visible])
+    chosen = flows.golden_of(visible)
     copy = Customer(
         id=customer.id,
         status=customer.status,
