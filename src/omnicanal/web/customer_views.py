@@ -4,15 +4,11 @@ the readable message of a refused correction. Formatting of probabilities and we
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_decimal
 from sqlalchemy.orm import Session
 
 from omnicanal.customers import flows, golden, service
@@ -20,7 +16,7 @@ from omnicanal.customers.matching import COMPARISONS
 from omnicanal.customers.models import Customer, MatchReview, SourceRecord
 from omnicanal.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from omnicanal.security.permissions import Principal
-from omnicanal.web.i18n import N_, current_locale
+from omnicanal.web.i18n import N_
 
 # --- golden record ---------------------------------------------------------------------------
 
@@ -223,28 +219,3 @@ def refusal(exc: DomainError, ids: Mapping[str, str]) -> tuple[str, dict[str, st
         if isinstance(exc, kind) and exc.field == field:
             return text, {"id": ids.get(field or "", "")}
     return REFUSED, {"detail": exc.detail}
-
-
-# --- formatting ------------------------------------------------------------------------------
-
-
-def percent(value: float, locale: str | None = None) -> str:
-    """A probability as `89,6 %` / `89.6%`: one decimal at most, the locale's own pattern."""
-    parsed = Locale.parse(locale or current_locale())
-    pattern = copy.copy(parsed.percent_formats[None])
-    pattern.frac_prec = (0, 1)
-    return pattern.apply(value, parsed)
-
-
-def weight(value: float | None, locale: str | None = None) -> str:
-    """A match weight with its sign, one decimal: `+3,1`, `-12,4`."""
-    if value is None:
-        return ""
-    return format_decimal(value, "+#,##0.0;-#,##0.0", locale=locale or current_locale())
-
-
-def day(value: date | None, locale: str | None = None) -> str:
-    """A date without time, as `14 mars 1985` / `Mar 14, 1985`."""
-    if value is None:
-        return ""
-    return format_date(value, "medium", locale=locale or current_locale())

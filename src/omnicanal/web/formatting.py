@@ -1,12 +1,15 @@
-"""Locale-aware display of dates, numbers, opening hours and phones (Babel, no I/O)."""
+"""Locale-aware display of dates, numbers, percentages, match weights, opening hours and
+phones (Babel, no I/O)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+import copy
+from datetime import date, datetime, time
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import phonenumbers
+from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format, get_day_names
 from babel.numbers import format_decimal
 
@@ -89,3 +92,25 @@ def phone(value: str | None) -> str:
     except phonenumbers.NumberParseException:
         return value
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def percent(value: float, locale: str | None = None) -> str:
+    """A probability as `89,6 %` / `89.6%`: one decimal at most, the locale's own pattern."""
+    parsed = Locale.parse(locale or current_locale())
+    pattern = copy.copy(parsed.percent_formats[None])
+    pattern.frac_prec = (0, 1)
+    return pattern.apply(value, parsed)
+
+
+def weight(value: float | None, locale: str | None = None) -> str:
+    """A match weight with its sign, one decimal: `+3,1`, `-12,4`."""
+    if value is None:
+        return ""
+    return format_decimal(value, "+#,##0.0;-#,##0.0", locale=locale or current_locale())
+
+
+def day(value: date | None, locale: str | None = None) -> str:
+    """A date without time, as `14 mars 1985` / `Mar 14, 1985`."""
+    if value is None:
+        return ""
+    return format_date(value, "medium", locale=locale or current_locale())

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from omnicanal.config import SUPPORTED_LOCALES, Settings
 from omnicanal.security.permissions import Principal
-from omnicanal.web import csrf, customer_views, flash, formatting, i18n, labels
+from omnicanal.web import csrf, flash, formatting, i18n, labels
 from omnicanal.web.auth import LOCALE_KEY, USER_LOCALE_KEY
 from omnicanal.web.navigation import current_section, menu_for
 
@@ -60,9 +60,9 @@ def _environment() -> Environment:
         consent_purpose=labels.consent_purpose_label,
         consent_channel=labels.consent_channel_label,
         match_level=labels.match_level_label,
-        day=customer_views.day,
-        percent=customer_views.percent,
-        weight=customer_views.weight,
+        day=formatting.day,
+        percent=formatting.percent,
+        weight=formatting.weight,
     )
     return env
 
