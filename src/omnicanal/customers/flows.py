@@ -7,13 +7,13 @@ import csv
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from omnicanal.config import get_settings
@@ -202,6 +202,49 @@ _GOLDEN_UPDATE = (
     .where(Customer.__table__.c.id == bindparam("customer"))
     .values({name: bindparam(name) for name in _GOLDEN_FIELDS})
 )
+# Built once: building a statement costs more than running it on the real-time path.
+_IDS = bindparam("ids", expanding=True)
+_RECORDS_OF = select(*_RECORD_COLUMNS).where(SourceRecord.customer_id.in_(_IDS))
+_STATUSES_OF = select(Customer.id, Customer.status, Customer.merged_into_id).where(
+    Customer.id.in_(_IDS)
+)
+_IDENTITIES_OF_DELETE = delete(Identity.__table__).where(Identity.customer_id.in_(_IDS))
+_IDENTITY_INSERT = Identity.__table__.insert()
+
+
+def _golden_row(
+    customer_id: str, own: Sequence[Any], status: str, merged_into: str | None, now: datetime
+) -> dict[str, Any]:
+    """The customers row of a customer made of these records (`_GOLDEN_FIELDS`)."""
+    chosen = golden_of(own)
+    return {
+        **chosen.values,
+        "customer": customer_id,
+        "provenance": chosen.provenance,
+        "first_name_key": normalise.first_name_key(chosen.values["first_name"]) or None,
+        "last_name_key": normalise.name_key(chosen.values["last_name"]) or None,
+        "email_key": next((r.email_key for r in own if r.email_key), None),
+        "record_count": len(own),
+        "status": status,
+        "merged_into_id": merged_into,
+        "updated_at": now,
+    }
+
+
+def _identity_rows(customer_id: str, records: Iterable[Any], now: datetime) -> list[dict]:
+    return [
+        {
+            "id": new_id("cid"),
+            "customer_id": customer_id,
+            "kind": kind,
+            "value": value,
+            "source": record.source,
+            "record_id": record.id,
+            "created_at": now,
+        }
+        for record in records
+        for kind, value in identities_of(record)
+    ]
 
 
 def refresh_customers(
@@ -222,62 +265,32 @@ def refresh_customers(
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         records: dict[str, list[Any]] = defaultdict(list)
-        for row in connection.execute(
-            select(*_RECORD_COLUMNS).where(SourceRecord.customer_id.in_(chunk))
-        ):
+        for row in connection.execute(_RECORDS_OF, {"ids": chunk}):
             records[row.customer_id].append(row)
         statuses = {
             r.id: (r.status, r.merged_into_id)
-            for r in connection.execute(
-                select(Customer.id, Customer.status, Customer.merged_into_id).where(
-                    Customer.id.in_(chunk)
-                )
-            )
+            for r in connection.execute(_STATUSES_OF, {"ids": chunk})
         }
         if added is None:
-            connection.execute(delete(Identity.__table__).where(Identity.customer_id.in_(chunk)))
+            connection.execute(_IDENTITIES_OF_DELETE, {"ids": chunk})
         new_records = None if added is None else {r.id for r in added}
         updates, identity_rows = [], []
         for customer_id, (status, merged_into) in statuses.items():
             if status == "erased":
                 continue
             own = sorted(records.get(customer_id, []), key=lambda r: r.id)
-            chosen = golden_of(own)
             if own and status != "active":
                 status, merged_into = "active", None
-            updates.append(
-                {
-                    **chosen.values,
-                    "customer": customer_id,
-                    "provenance": chosen.provenance,
-                    "first_name_key": normalise.first_name_key(chosen.values["first_name"]) or None,
-                    "last_name_key": normalise.name_key(chosen.values["last_name"]) or None,
-                    "email_key": next((r.email_key for r in own if r.email_key), None),
-                    "record_count": len(own),
-                    "status": status,
-                    "merged_into_id": merged_into,
-                    "updated_at": now,
-                }
+            updates.append(_golden_row(customer_id, own, status, merged_into, now))
+            identity_rows += _identity_rows(
+                customer_id,
+                [r for r in own if new_records is None or r.id in new_records],
+                now,
             )
-            for record in own:
-                if new_records is not None and record.id not in new_records:
-                    continue
-                for kind, value in identities_of(record):
-                    identity_rows.append(
-                        {
-                            "id": new_id("cid"),
-                            "customer_id": customer_id,
-                            "kind": kind,
-                            "value": value,
-                            "source": record.source,
-                            "record_id": record.id,
-                            "created_at": now,
-                        }
-                    )
         if updates:
             connection.execute(_GOLDEN_UPDATE, updates)
         if identity_rows:
-            connection.execute(Identity.__table__.insert(), identity_rows)
+            connection.execute(_IDENTITY_INSERT, identity_rows)
     wanted = set(ids)
     for item in list(session.identity_map.values()):
         if isinstance(item, Customer | Identity) and (
@@ -380,9 +393,15 @@ def _candidates(session: Session, record: matching.MatchRecord, limit: int = 100
 def attach(
     session: Session, record: SourceRecord, model: matching.MatchModel | None = None
 ) -> Attachment:
-    """Attach a newly received record to the customer it belongs to, or create one; pairs
-    the model cannot settle go to the review queue. Runs inside the caller's transaction."""
+    """Attach a received record to the customer it belongs to, or create one; pairs the
+    model cannot settle go to the review queue. Runs inside the caller's transaction.
+
+    The record may still be unsaved: it is matched first and written once, with its
+    customer, rather than inserted and then updated."""
     model = model or active_model(session)
+    if record.id is None:
+        record.id = new_id("rec")
+    saved = record in session and inspect(record).persistent
     incoming = _match_record(record, model)
     best: tuple[float, str] | None = None
     reviews: list[tuple[str, matching.PairScore]] = []
@@ -400,24 +419,22 @@ def attach(
     carries_consent = any(k.startswith(CAPTURED_PREFIX) for k in record.attributes or {})
     if best is not None and best[1] not in apart:
         record.customer_id = best[1]
-        session.flush()
+        session.add(record)
         refresh_customers(session, [best[1]], added=[record])
         if carries_consent:
             record_new_record_consents(session, record)
         return Attachment(best[1], created=False, reason="matched", weight=best[0])
-    customer = Customer()
-    session.add(customer)
-    session.flush()
-    record.customer_id = customer.id
+    customer_id = _new_customer(session, record)
     for other_id, score in reviews:
-        _add_review(session, record.id, other_id, score)
-    session.flush()
-    refresh_customers(session, [customer.id], added=[record])
-    emit(session, "customer.created", {"customer_id": customer.id}, entity_id=record.entity_id)
+        review = new_review(record.id, other_id, score.weight, score.levels)
+        # A record new to the database cannot be in a review yet.
+        if not saved or not _review_exists(session, review):
+            session.add(review)
+    emit(session, "customer.created", {"customer_id": customer_id}, entity_id=record.entity_id)
     if carries_consent:
         record_new_record_consents(session, record)
     return Attachment(
-        customer.id, created=True, reason="review" if reviews else "new", reviews=len(reviews)
+        customer_id, created=True, reason="review" if reviews else "new", reviews=len(reviews)
     )
 
 
@@ -433,16 +450,31 @@ def new_review(a: str, b: str, weight: float, levels: Sequence[int]) -> MatchRev
     )
 
 
-def _add_review(session: Session, a: str, b: str, score: matching.PairScore) -> None:
-    review = new_review(a, b, score.weight, score.levels)
-    exists = session.scalars(
-        select(MatchReview.id).where(
-            MatchReview.record_a_id == review.record_a_id,
-            MatchReview.record_b_id == review.record_b_id,
-        )
-    ).first()
-    if exists is None:
-        session.add(review)
+_CUSTOMER_INSERT = insert(Customer.__table__)
+
+
+def _new_customer(session: Session, record: SourceRecord) -> str:
+    """A new customer made of this one record, its golden record and identities written
+    straight away (there is nothing to read back to compute them)."""
+    now = utcnow()
+    row = _golden_row(new_id("cus"), [record], "active", None, now)
+    customer_id = row.pop("customer")
+    session.execute(_CUSTOMER_INSERT, {"id": customer_id, "created_at": now, **row})
+    record.customer_id = customer_id
+    session.add(record)
+    session.flush()
+    session.execute(_IDENTITY_INSERT, _identity_rows(customer_id, [record], now))
+    return customer_id
+
+
+_REVIEW_EXISTS = select(MatchReview.id).where(
+    MatchReview.record_a_id == bindparam("a"), MatchReview.record_b_id == bindparam("b")
+)
+
+
+def _review_exists(session: Session, review: MatchReview) -> bool:
+    found = session.execute(_REVIEW_EXISTS, {"a": review.record_a_id, "b": review.record_b_id})
+    return found.first() is not None
 
 
 # ---------------------------------------------------------------------------------- batch

@@ -13,7 +13,7 @@ from omnicanal.config import get_settings
 from omnicanal.customers import normalise
 from omnicanal.customers.models import Customer, Decision, Identity, MatchReview, SourceRecord
 from omnicanal.customers.schemas import KNOWN_FIELDS, RecordIn
-from omnicanal.db import utcnow
+from omnicanal.db import new_id, utcnow
 from omnicanal.errors import InvalidInput, NotFound
 from omnicanal.network import service as network_service
 from omnicanal.security.permissions import Permission, Principal, require
@@ -101,35 +101,40 @@ def intake(
     require(principal, Permission.CUSTOMERS_WRITE)
     entity_id, owner = owner_of(session, principal)
     region = get_settings().default_region
-    stored: list[SourceRecord] = []
-    created = updated = 0
     known = _existing(session, owner, records)
-    for data in records:
-        record = known.get((data.source, data.source_id))
-        if record is None:
-            record = SourceRecord(
-                entity_id=entity_id, owner=owner, source=data.source, source_id=data.source_id
-            )
-            session.add(record)
-            known[(data.source, data.source_id)] = record
-            created += 1
-        else:
-            updated += 1
-            record.received_at = utcnow()  # the latest version is what `most_recent` weighs
-        _apply(record, data, region)
-        stored.append(record)
-    session.flush()
-    result = IntakeResult(created, updated, stored)
+    result = IntakeResult(created=0, updated=0, records=[])
+    model = None
     if attach:
         from omnicanal.customers import flows
 
         model = flows.active_model(session)
-        for record in stored:
-            if record.customer_id is None:
-                result.attachments[record.id] = flows.attach(session, record, model)
-            else:
-                flows.refresh_customers(session, [record.customer_id])
-                flows.record_captured_consents(session, [record.id])
+    for data in records:
+        record = known.get((data.source, data.source_id))
+        if record is None:
+            record = SourceRecord(
+                id=new_id("rec"),
+                entity_id=entity_id,
+                owner=owner,
+                source=data.source,
+                source_id=data.source_id,
+                received_at=utcnow(),
+            )
+            known[(data.source, data.source_id)] = record
+            result.created += 1
+        else:
+            result.updated += 1
+            record.received_at = utcnow()  # the latest version is what `most_recent` weighs
+        _apply(record, data, region)
+        result.records.append(record)
+        if model is None:
+            session.add(record)
+        elif record.customer_id is None:
+            # Matched before it is written: a new record is inserted once, with its customer.
+            result.attachments[record.id] = flows.attach(session, record, model)
+        else:
+            flows.refresh_customers(session, [record.customer_id])
+            flows.record_captured_consents(session, [record.id])
+    session.flush()
     return result
 
 
