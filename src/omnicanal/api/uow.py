@@ -158,15 +158,17 @@ class UnitOfWorkMiddleware:
         lock = state.write_lock if scope["method"] in WRITE_METHODS else None
         async with lock or _NO_LOCK:
             session = factory()
+            closed = False
             try:
                 if request is not None:
                     existing = await to_thread.run_sync(idempotency.find, session, request)
                     if existing is not None:
                         await self._replay(send, existing, request)
                         return
-                await self._run(scope, body, receive, send, session, request)
+                closed = await self._run(scope, body, receive, send, session, request)
             finally:
-                await to_thread.run_sync(session.close)
+                if not closed:
+                    await to_thread.run_sync(session.close)
 
     async def _run(
         self,
@@ -176,7 +178,9 @@ class UnitOfWorkMiddleware:
         send: Send,
         session: Session,
         request: idempotency.IdempotentRequest | None,
-    ) -> None:
+    ) -> bool:
+        """Runs the application in `session`; True when the session was closed with the
+        commit (one trip through the thread pool for both, on the hot path of every write)."""
         scope.setdefault("state", {})["db"] = session
         body_sent = False
 
@@ -216,7 +220,7 @@ class UnitOfWorkMiddleware:
                 await self._replay(send, winner, request)  # type: ignore[arg-type]
             else:
                 await _send_whole(send, start, response_body)
-            return
+            return False
 
         def commit() -> bool:
             if request is not None:
@@ -229,11 +233,12 @@ class UnitOfWorkMiddleware:
                 if request is None:
                     raise
                 return False
+            session.close()
             return True
 
         if await to_thread.run_sync(commit):
             await _send_whole(send, start, response_body)
-            return
+            return True
         # Lost the race to a concurrent request with the same key: answer as it did.
         winner = await to_thread.run_sync(idempotency.find, session, request)
         if winner is None:  # the write itself broke a constraint
@@ -241,8 +246,9 @@ class UnitOfWorkMiddleware:
                 409, "Conflict", "the write conflicts with existing data", "conflict"
             )
             await _send_whole(send, start_p, body_p)
-            return
+            return False
         await self._replay(send, winner, request)  # type: ignore[arg-type]
+        return False
 
 
 def db_session(state: Any) -> Session:

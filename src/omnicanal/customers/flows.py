@@ -93,11 +93,14 @@ def _match_record(row: Any, model: matching.MatchModel | None = None) -> matchin
 # ------------------------------------------------------------------------------------ model
 
 
+_NEWEST_MODEL = (
+    select(MatchModelVersion.id).order_by(MatchModelVersion.created_at.desc()).limit(1)
+)
+
+
 def active_model(session: Session) -> matching.MatchModel:
     """The newest trained model, or the default parameters before any batch run."""
-    model_id = session.scalars(
-        select(MatchModelVersion.id).order_by(MatchModelVersion.created_at.desc()).limit(1)
-    ).first()
+    model_id = session.scalars(_NEWEST_MODEL).first()
     if model_id is None:
         return matching.default_model()
     model = _MODEL_CACHE.get(model_id)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from omnicanal.config import get_settings
@@ -61,6 +61,13 @@ def _apply(record: SourceRecord, data: RecordIn, region: str) -> None:
     record.raw = data.model_dump(exclude_none=True)
 
 
+_EXISTING = select(SourceRecord).where(
+    SourceRecord.owner == bindparam("owner"),
+    SourceRecord.source == bindparam("source"),
+    SourceRecord.source_id.in_(bindparam("ids", expanding=True)),
+)
+
+
 def _existing(
     session: Session, owner: str, records: Sequence[RecordIn]
 ) -> dict[tuple[str, str], SourceRecord]:
@@ -72,13 +79,8 @@ def _existing(
     for source, ids in by_source.items():
         ordered = sorted(ids)
         for start in range(0, len(ordered), 500):
-            for record in session.scalars(
-                select(SourceRecord).where(
-                    SourceRecord.owner == owner,
-                    SourceRecord.source == source,
-                    SourceRecord.source_id.in_(ordered[start : start + 500]),
-                )
-            ):
+            params = {"owner": owner, "source": source, "ids": ordered[start : start + 500]}
+            for record in session.scalars(_EXISTING, params):
                 found[(record.source, record.source_id)] = record
     return found
 
