@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, String, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -72,14 +76,78 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Reads through memory maps rather than a read() per page (SQLite caps it at 2 GiB).
+    cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
     cursor.close()
 
 
+MMAP_BYTES = 2**31
+
+
+def _no_checkpoint_on_commit(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+
+
+class WalCheckpointer:
+    """Keeps WAL checkpoints off the commit path of a SQLite file database.
+
+    By default the commit that grows the WAL past 1 000 pages copies them into the database
+    and syncs it, so one write in a few dozen pays for the others. Here the engine's
+    connections never checkpoint; a daemon thread does, on a connection of its own, every
+    `interval` seconds while the WAL holds frames. PASSIVE: it never waits for a reader or
+    a writer, and what it cannot copy now it copies next time. The last connection to close
+    checkpoints what is left, as SQLite always does."""
+
+    def __init__(self, path: str, interval: float = 0.5) -> None:
+        self.path = path
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="sqlite-checkpoint", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def checkpoint(self) -> tuple[int, int, int]:
+        """One PASSIVE checkpoint: (busy, frames in the WAL, frames checkpointed)."""
+        connection = sqlite3.connect(self.path, timeout=0)
+        try:
+            return connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()  # type: ignore[no-any-return]
+        finally:
+            connection.close()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            wal = Path(self.path + "-wal")
+            try:
+                if wal.exists() and wal.stat().st_size > 0:
+                    self.checkpoint()
+            except sqlite3.Error:  # locked or gone: the next round tries again
+                continue
+
+
+def _sqlite_file(url: str) -> str | None:
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return database
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
+    """An engine for `url`; SQLite files get WAL, foreign keys, a busy timeout and their
+    checkpoints in the background (`WalCheckpointer`)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        path = _sqlite_file(url)
+        if path is not None:
+            event.listen(engine, "connect", _no_checkpoint_on_commit)
+            checkpointer = WalCheckpointer(path)
+            checkpointer.start()
+            weakref.finalize(engine, checkpointer.stop)
+            engine.checkpointer = checkpointer  # type: ignore[attr-defined]
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)

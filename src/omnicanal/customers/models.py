@@ -48,7 +48,8 @@ class SourceRecord(TimestampMixin, Base):
 
     # Matching keys: what the resolution compares.
     first_name_key: Mapped[str | None] = mapped_column(String(200), default=None)
-    last_name_key: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
+    # Looked up through `ix_customer_source_records_names` (last name first), not alone.
+    last_name_key: Mapped[str | None] = mapped_column(String(200), default=None)
     email_key: Mapped[str | None] = mapped_column(String(320), default=None, index=True)
     street_key: Mapped[str | None] = mapped_column(String(300), default=None)
     city_key: Mapped[str | None] = mapped_column(String(120), default=None)
@@ -64,7 +65,8 @@ class SourceRecord(TimestampMixin, Base):
 
     __table_args__ = (
         UniqueConstraint("owner", "source", "source_id", name="uq_customer_source_records"),
-        Index("ix_customer_source_records_phone", "phone"),
+        # Search by phone looks at both kinds (a mobile's index is above).
+        Index("ix_customer_source_records_landline", "landline_key"),
         # The real-time path's blocking keys (`matching.BLOCKING_RULES`).
         Index("ix_customer_source_records_names", "last_name_key", "first_name_key"),
         Index("ix_customer_source_records_first_birth", "first_name_key", "birth_date"),
