@@ -110,6 +110,20 @@ def test_a_mover_is_found_by_email_phone_and_birth_date_despite_the_new_address(
     assert matching.score_pair(old, new, MODEL).outcome == MERGE
 
 
+def test_a_close_street_with_a_postal_code_typo_is_the_same_home() -> None:
+    home = dict(first_name="Tori", last_name="Keogh", street="23 Bacchus Circuit",
+                postal_code="2450", city="Werrington")  # fmt: skip
+    at_home = record("a", **home)
+    swapped_digits = record("b", **{**home, "street": "23 Bacchus Hircuit", "postal_code": "2405"})
+    other_code_same_city = record("c", **{**home, "street": "23 Bacchus Hircuit",
+                                          "postal_code": "3170"})  # fmt: skip
+    elsewhere = record("d", **{**home, "street": "23 Bacchus Hircuit", "postal_code": "3170",
+                               "city": "Mulgrave"})  # fmt: skip
+    assert levels(at_home, swapped_digits)["address"] == 2
+    assert levels(at_home, other_code_same_city)["address"] == 2
+    assert levels(at_home, elsewhere)["address"] == 0
+
+
 def test_swapped_first_and_last_names_agree_crosswise() -> None:
     a = record("a", first_name="Thomas", last_name="Perez", postal_code="87000")
     b = record("b", first_name="PEREZ", last_name="Tom", postal_code="87000")
@@ -183,8 +197,9 @@ def _random_records(count: int, seed: int) -> list[MatchRecord]:
                                  "marie.martin@orange.fr", "jp42@free.fr", "jp43@free.fr"]),
             "phone": rng.choice([None, "0612345678", "0612345679", "0478123456"]),
             "birth_date": rng.choice([None, "1970-01-12", "1970-12-01", "1971-01-12"]),
-            "postal_code": rng.choice([None, "69002", "69003"]),
-            "street": rng.choice([None, "12 rue de la Paix", "12 r. de la paix", "3 rue Foch"]),
+            "postal_code": rng.choice([None, "69002", "69003", "69020"]),
+            "street": rng.choice([None, "12 rue de la Paix", "12 r. de la paix", "14 rue de la Paix",
+                                  "3 rue Foch"]),
             "city": rng.choice([None, "Lyon", "LYON 2E"]),
             "gender": rng.choice([None, "F", "M"]),
         }  # fmt: skip

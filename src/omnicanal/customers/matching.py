@@ -207,17 +207,18 @@ def landline_level(a: MatchRecord, b: MatchRecord) -> int | None:
 
 
 def address_level(a: MatchRecord, b: MatchRecord) -> int | None:
-    same_street = bool(a.street and b.street and a.street == b.street)
+    """The same street may come with a typo in itself (`23 bacchus hircuit`), in the postal
+    code (a key mistyped, two digits swapped: `2450`, `2405`) or both: a close street with a
+    postal code one typo off, or in the same city, is still the same home."""
     close_street = bool(a.street and b.street and _lev(a.street, b.street) <= 3)
     if a.pc and b.pc:
         if a.pc == b.pc:
-            return 3 if same_street else 2 if close_street else 1
-        # The same street with a postal code one keystroke off, or in the same city.
-        if same_street and (_lev(a.pc, b.pc) <= 1 or bool(a.city and a.city == b.city)):
+            return 3 if a.street == b.street and a.street else 2 if close_street else 1
+        if close_street and (bool(a.city and a.city == b.city) or _one_edit(a.pc, b.pc)):
             return 2
         return 0
     if a.city and b.city and a.city == b.city:
-        return 2 if same_street else 1
+        return 2 if close_street else 1
     return None
 
 
@@ -270,6 +271,11 @@ def _last_name_sql(x: str, y: str, x_birth: str, y_birth: str, tier: str) -> str
                   AND {distance} <= 2) THEN 1
             ELSE 0 END"""
 
+
+_CLOSE_STREET = (
+    "(l.street IS NOT NULL AND r.street IS NOT NULL"
+    " AND abs(length(l.street) - length(r.street)) <= 3 AND levenshtein(l.street, r.street) <= 3)"
+)
 
 _MAY_BE_CROSSED = (
     "((l.fn IS NOT NULL AND r.ln_fn IS NOT NULL AND substr(l.fn, 1, 1) = substr(r.ln_fn, 1, 1))"
@@ -357,25 +363,19 @@ COMPARISONS: tuple[Comparison, ...] = (
         "address",
         4,
         ("other postal code", "same postal code or city",
-         "close street, or the same street with a postal code typo", "same street and postal code"),
+         "the same or a close street, with the same postal code, one typo off, or in the same city",
+         "same street and postal code"),
         address_level,
-        """CASE WHEN l.pc IS NOT NULL AND r.pc IS NOT NULL THEN
-                CASE WHEN l.pc = r.pc THEN
-                    CASE WHEN l.street IS NOT NULL AND r.street IS NOT NULL
-                              AND l.street = r.street THEN 3
-                         WHEN l.street IS NOT NULL AND r.street IS NOT NULL
-                              AND abs(length(l.street) - length(r.street)) <= 3
-                              AND levenshtein(l.street, r.street) <= 3 THEN 2
-                         ELSE 1 END
-                WHEN l.street IS NOT NULL AND r.street IS NOT NULL AND l.street = r.street
-                     AND (levenshtein(l.pc, r.pc) <= 1
-                          OR (l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city))
-                     THEN 2
-                ELSE 0 END
+        f"""CASE WHEN l.pc IS NOT NULL AND r.pc IS NOT NULL THEN
+                CASE WHEN l.pc = r.pc AND l.street IS NOT NULL AND l.street = r.street THEN 3
+                     WHEN {_CLOSE_STREET}
+                          AND (l.pc = r.pc
+                               OR (l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city)
+                               OR {_one_edit_sql("l.pc", "r.pc")}) THEN 2
+                     WHEN l.pc = r.pc THEN 1
+                     ELSE 0 END
             WHEN l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city THEN
-                CASE WHEN l.street IS NOT NULL AND r.street IS NOT NULL
-                          AND l.street = r.street THEN 2
-                     ELSE 1 END
+                CASE WHEN {_CLOSE_STREET} THEN 2 ELSE 1 END
             ELSE -1 END""",
     ),
     Comparison(
