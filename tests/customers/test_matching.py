@@ -124,6 +124,20 @@ def test_a_close_street_with_a_postal_code_typo_is_the_same_home() -> None:
     assert levels(at_home, elsewhere)["address"] == 0
 
 
+def test_a_postal_code_one_typo_off_in_the_same_city_counts_as_the_same_postal_code() -> None:
+    home = dict(first_name="Kira", last_name="Reid", street="6 Saltash Place",
+                postal_code="2088", city="North Ryde")  # fmt: skip
+    moved_street = dict(street="6 Section Road")
+    same_code = record("b", **{**home, **moved_street})
+    code_typo = record("c", **{**home, **moved_street, "postal_code": "2098"})
+    code_typo_elsewhere = record("d", **{**home, **moved_street, "postal_code": "2098",
+                                         "city": "Ryde"})  # fmt: skip
+    at_home = record("a", **home)
+    assert levels(at_home, same_code)["address"] == 1
+    assert levels(at_home, code_typo)["address"] == 1
+    assert levels(at_home, code_typo_elsewhere)["address"] == 0
+
+
 def test_swapped_first_and_last_names_agree_crosswise() -> None:
     a = record("a", first_name="Thomas", last_name="Perez", postal_code="87000")
     b = record("b", first_name="PEREZ", last_name="Tom", postal_code="87000")

@@ -209,14 +209,16 @@ def landline_level(a: MatchRecord, b: MatchRecord) -> int | None:
 def address_level(a: MatchRecord, b: MatchRecord) -> int | None:
     """The same street may come with a typo in itself (`23 bacchus hircuit`), in the postal
     code (a key mistyped, two digits swapped: `2450`, `2405`) or both: a close street with a
-    postal code one typo off, or in the same city, is still the same home."""
+    postal code one typo off, or in the same city, is still the same home; a postal code one
+    typo off in the same city counts as the same postal code."""
     close_street = bool(a.street and b.street and _lev(a.street, b.street) <= 3)
     if a.pc and b.pc:
         if a.pc == b.pc:
             return 3 if a.street == b.street and a.street else 2 if close_street else 1
-        if close_street and (bool(a.city and a.city == b.city) or _one_edit(a.pc, b.pc)):
+        same_city = bool(a.city and a.city == b.city)
+        if close_street and (same_city or _one_edit(a.pc, b.pc)):
             return 2
-        return 0
+        return 1 if same_city and _one_edit(a.pc, b.pc) else 0
     if a.city and b.city and a.city == b.city:
         return 2 if close_street else 1
     return None
@@ -363,7 +365,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         "address",
         4,
         ("other postal code", "same postal code or city",
-         "the same or a close street, with the same postal code, one typo off, or in the same city",
+         "close street, with the same postal code, the same city or a postal code typo",
          "same street and postal code"),
         address_level,
         f"""CASE WHEN l.pc IS NOT NULL AND r.pc IS NOT NULL THEN
@@ -372,7 +374,9 @@ COMPARISONS: tuple[Comparison, ...] = (
                           AND (l.pc = r.pc
                                OR (l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city)
                                OR {_one_edit_sql("l.pc", "r.pc")}) THEN 2
-                     WHEN l.pc = r.pc THEN 1
+                     WHEN l.pc = r.pc
+                          OR (l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city
+                              AND {_one_edit_sql("l.pc", "r.pc")}) THEN 1
                      ELSE 0 END
             WHEN l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city THEN
                 CASE WHEN {_CLOSE_STREET} THEN 2 ELSE 1 END
