@@ -110,18 +110,18 @@ def test_a_mover_is_found_by_email_phone_and_birth_date_despite_the_new_address(
     assert matching.score_pair(old, new, MODEL).outcome == MERGE
 
 
-def test_a_close_street_with_a_postal_code_typo_is_the_same_home() -> None:
+def test_a_street_or_postal_code_typo_is_still_the_same_home() -> None:
     home = dict(first_name="Tori", last_name="Keogh", street="23 Bacchus Circuit",
                 postal_code="2450", city="Werrington")  # fmt: skip
     at_home = record("a", **home)
-    swapped_digits = record("b", **{**home, "street": "23 Bacchus Hircuit", "postal_code": "2405"})
-    other_code_same_city = record("c", **{**home, "street": "23 Bacchus Hircuit",
-                                          "postal_code": "3170"})  # fmt: skip
-    elsewhere = record("d", **{**home, "street": "23 Bacchus Hircuit", "postal_code": "3170",
-                               "city": "Mulgrave"})  # fmt: skip
-    assert levels(at_home, swapped_digits)["address"] == 2
-    assert levels(at_home, other_code_same_city)["address"] == 2
-    assert levels(at_home, elsewhere)["address"] == 0
+    street_typo_other_code = record("b", **{**home, "street": "23 Bacchus Hircuit",
+                                            "postal_code": "3170"})  # fmt: skip
+    swapped_digits_other_city = record("c", **{**home, "postal_code": "2405", "city": "Penrith"})
+    both_typos_other_city = record("d", **{**home, "street": "23 Bacchus Hircuit",
+                                           "postal_code": "2405", "city": "Penrith"})  # fmt: skip
+    assert levels(at_home, street_typo_other_code)["address"] == 2  # the same city
+    assert levels(at_home, swapped_digits_other_city)["address"] == 2  # the same street
+    assert levels(at_home, both_typos_other_city)["address"] == 0
 
 
 def test_a_postal_code_one_typo_off_in_the_same_city_counts_as_the_same_postal_code() -> None:

@@ -207,21 +207,27 @@ def landline_level(a: MatchRecord, b: MatchRecord) -> int | None:
 
 
 def address_level(a: MatchRecord, b: MatchRecord) -> int | None:
-    """The same street may come with a typo in itself (`23 bacchus hircuit`), in the postal
-    code (a key mistyped, two digits swapped: `2450`, `2405`) or both: a close street with a
-    postal code one typo off, or in the same city, is still the same home; a postal code one
-    typo off in the same city counts as the same postal code."""
-    close_street = bool(a.street and b.street and _lev(a.street, b.street) <= 3)
+    """The same home may come with a typo in the street (`23 bacchus hircuit`) or in the
+    postal code (a key mistyped, two digits swapped: `2450`, `2405`): a close street counts in
+    the same city as in the same postal code, and a postal code one typo off in the same city
+    as the same postal code. (Other cities' close streets are not compared: a Levenshtein
+    distance on most pairs for a handful of homes.)"""
+    same_city = bool(a.city and a.city == b.city)
     if a.pc and b.pc:
         if a.pc == b.pc:
-            return 3 if a.street == b.street and a.street else 2 if close_street else 1
-        same_city = bool(a.city and a.city == b.city)
-        if close_street and (same_city or _one_edit(a.pc, b.pc)):
-            return 2
-        return 1 if same_city and _one_edit(a.pc, b.pc) else 0
-    if a.city and b.city and a.city == b.city:
-        return 2 if close_street else 1
+            if a.street and a.street == b.street:
+                return 3
+            return 2 if _close_street(a, b) else 1
+        if same_city:
+            return 2 if _close_street(a, b) else 1 if _one_edit(a.pc, b.pc) else 0
+        return 2 if a.street and a.street == b.street and _one_edit(a.pc, b.pc) else 0
+    if same_city:
+        return 2 if _close_street(a, b) else 1
     return None
+
+
+def _close_street(a: MatchRecord, b: MatchRecord) -> bool:
+    return bool(a.street and b.street and _lev(a.street, b.street) <= 3)
 
 
 def gender_level(a: MatchRecord, b: MatchRecord) -> int | None:
@@ -274,6 +280,7 @@ def _last_name_sql(x: str, y: str, x_birth: str, y_birth: str, tier: str) -> str
             ELSE 0 END"""
 
 
+_SAME_CITY = "(l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city)"
 _CLOSE_STREET = (
     "(l.street IS NOT NULL AND r.street IS NOT NULL"
     " AND abs(length(l.street) - length(r.street)) <= 3 AND levenshtein(l.street, r.street) <= 3)"
@@ -365,20 +372,21 @@ COMPARISONS: tuple[Comparison, ...] = (
         "address",
         4,
         ("other postal code", "same postal code or city",
-         "close street, with the same postal code, the same city or a postal code typo",
-         "same street and postal code"),
+         "close street, or the same street with a postal code typo", "same street and postal code"),
         address_level,
         f"""CASE WHEN l.pc IS NOT NULL AND r.pc IS NOT NULL THEN
-                CASE WHEN l.pc = r.pc AND l.street IS NOT NULL AND l.street = r.street THEN 3
-                     WHEN {_CLOSE_STREET}
-                          AND (l.pc = r.pc
-                               OR (l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city)
-                               OR {_one_edit_sql("l.pc", "r.pc")}) THEN 2
-                     WHEN l.pc = r.pc
-                          OR (l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city
-                              AND {_one_edit_sql("l.pc", "r.pc")}) THEN 1
-                     ELSE 0 END
-            WHEN l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city THEN
+                CASE WHEN l.pc = r.pc THEN
+                    CASE WHEN l.street IS NOT NULL AND l.street = r.street THEN 3
+                         WHEN {_CLOSE_STREET} THEN 2
+                         ELSE 1 END
+                WHEN {_SAME_CITY} THEN
+                    CASE WHEN {_CLOSE_STREET} THEN 2
+                         WHEN {_one_edit_sql("l.pc", "r.pc")} THEN 1
+                         ELSE 0 END
+                WHEN l.street IS NOT NULL AND l.street = r.street THEN
+                    CASE WHEN {_one_edit_sql("l.pc", "r.pc")} THEN 2 ELSE 0 END
+                ELSE 0 END
+            WHEN {_SAME_CITY} THEN
                 CASE WHEN {_CLOSE_STREET} THEN 2 ELSE 1 END
             ELSE -1 END""",
     ),

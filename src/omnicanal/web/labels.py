@@ -165,7 +165,7 @@ MATCH_LEVEL_LABELS: dict[str, str] = {
         N_("same mailbox name with digits"),
         N_("other postal code"),
         N_("same postal code or city"),
-        N_("close street, with the same postal code, the same city or a postal code typo"),
+        N_("close street, or the same street with a postal code typo"),
         N_("same street and postal code"),
     )
 }
