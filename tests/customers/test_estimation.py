@@ -45,3 +45,19 @@ def test_the_prior_is_the_expected_share_of_matching_pairs() -> None:
         patterns, np.ones(len(patterns)), truth.m, truth.u, total_pairs=1_000_000
     )
     assert prior == pytest.approx(1000 / 1_000_000, rel=0.15)
+
+
+def test_the_same_persons_among_the_random_pairs_are_taken_out_of_u() -> None:
+    # A file of many duplicates: one random pair in a hundred is one person (who agrees on the
+    # mobile nine times in ten), against one in a thousand for two persons.
+    rng = np.random.default_rng(2)
+    truth = default_model()
+    m = {**truth.m, "mobile": [0.1, 0.9]}
+    u = {**truth.u, "mobile": [0.999, 0.001]}
+    patterns = np.concatenate([_draw(rng, m, 1_000), _draw(rng, u, 99_000)])
+    seen = estimation.u_from_random_pairs(patterns, np.ones(len(patterns)))
+    assert seen["mobile"][1] == pytest.approx(0.01, rel=0.15)  # mostly the same persons
+    cleaned = estimation.u_without_matches(seen, m, prior=0.01, floor=1e-6)
+    assert cleaned["mobile"][1] == pytest.approx(0.001, rel=0.5)
+    assert sum(cleaned["mobile"]) == pytest.approx(1.0)
+    assert min(cleaned["first_name"]) >= 1e-6

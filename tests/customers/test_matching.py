@@ -110,6 +110,34 @@ def test_a_mover_is_found_by_email_phone_and_birth_date_despite_the_new_address(
     assert matching.score_pair(old, new, MODEL).outcome == MERGE
 
 
+def test_a_street_or_postal_code_typo_is_still_the_same_home() -> None:
+    home = dict(first_name="Tori", last_name="Keogh", street="23 Bacchus Circuit",
+                postal_code="2450", city="Werrington")  # fmt: skip
+    at_home = record("a", **home)
+    street_typo_other_code = record("b", **{**home, "street": "23 Bacchus Hircuit",
+                                            "postal_code": "3170"})  # fmt: skip
+    swapped_digits_other_city = record("c", **{**home, "postal_code": "2405", "city": "Penrith"})
+    both_typos_other_city = record("d", **{**home, "street": "23 Bacchus Hircuit",
+                                           "postal_code": "2405", "city": "Penrith"})  # fmt: skip
+    assert levels(at_home, street_typo_other_code)["address"] == 2  # the same city
+    assert levels(at_home, swapped_digits_other_city)["address"] == 2  # the same street
+    assert levels(at_home, both_typos_other_city)["address"] == 0
+
+
+def test_a_postal_code_one_typo_off_in_the_same_city_counts_as_the_same_postal_code() -> None:
+    home = dict(first_name="Kira", last_name="Reid", street="6 Saltash Place",
+                postal_code="2088", city="North Ryde")  # fmt: skip
+    moved_street = dict(street="6 Section Road")
+    same_code = record("b", **{**home, **moved_street})
+    code_typo = record("c", **{**home, **moved_street, "postal_code": "2098"})
+    code_typo_elsewhere = record("d", **{**home, **moved_street, "postal_code": "2098",
+                                         "city": "Ryde"})  # fmt: skip
+    at_home = record("a", **home)
+    assert levels(at_home, same_code)["address"] == 1
+    assert levels(at_home, code_typo)["address"] == 1
+    assert levels(at_home, code_typo_elsewhere)["address"] == 0
+
+
 def test_swapped_first_and_last_names_agree_crosswise() -> None:
     a = record("a", first_name="Thomas", last_name="Perez", postal_code="87000")
     b = record("b", first_name="PEREZ", last_name="Tom", postal_code="87000")
@@ -183,8 +211,9 @@ def _random_records(count: int, seed: int) -> list[MatchRecord]:
                                  "marie.martin@orange.fr", "jp42@free.fr", "jp43@free.fr"]),
             "phone": rng.choice([None, "0612345678", "0612345679", "0478123456"]),
             "birth_date": rng.choice([None, "1970-01-12", "1970-12-01", "1971-01-12"]),
-            "postal_code": rng.choice([None, "69002", "69003"]),
-            "street": rng.choice([None, "12 rue de la Paix", "12 r. de la paix", "3 rue Foch"]),
+            "postal_code": rng.choice([None, "69002", "69003", "69020"]),
+            "street": rng.choice([None, "12 rue de la Paix", "12 r. de la paix", "14 rue de la Paix",
+                                  "3 rue Foch"]),
             "city": rng.choice([None, "Lyon", "LYON 2E"]),
             "gender": rng.choice([None, "F", "M"]),
         }  # fmt: skip

@@ -5,7 +5,8 @@ pairs show each. A million records give tens of millions of pairs but only a few
 patterns, so estimation costs milliseconds whatever the engine that counted them.
 
 - u (P(level | different persons)) from pairs drawn at random: almost all of them are
-  different persons.
+  different persons; once m and the prior are known, the expected share of the same persons
+  among them is taken out (it is most of the exact agreements in a file of many duplicates).
 - m (P(level | same person)) by expectation–maximisation over pairs that agree on a training
   rule, the rule's own comparisons left out of that session (their agreement is forced);
   each comparison's m is the mean over the sessions that estimated it.
@@ -49,6 +50,23 @@ def u_from_random_pairs(patterns: np.ndarray, counts: np.ndarray) -> dict[str, l
         c.name: level_distribution(patterns, counts, i, c.levels, floor)
         for i, c in enumerate(COMPARISONS)
     }
+
+
+def u_without_matches(
+    u: Mapping[str, Sequence[float]],
+    m: Mapping[str, Sequence[float]],
+    prior: float,
+    floor: float,
+) -> dict[str, list[float]]:
+    """u with the same persons taken out of the random pairs: a share `prior` of them are
+    one person, who agree at the rate m. In a file with many duplicates (a thousand records,
+    five hundred pairs) they make most of the random pairs that agree exactly, and would
+    otherwise cap what an exact agreement weighs."""
+    out = {}
+    for name, seen in u.items():
+        share = np.maximum((np.asarray(seen) - prior * np.asarray(m[name])) / (1 - prior), floor)
+        out[name] = list((share / share.sum()).astype(float))
+    return out
 
 
 def _log_likelihoods(

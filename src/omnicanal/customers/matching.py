@@ -207,18 +207,27 @@ def landline_level(a: MatchRecord, b: MatchRecord) -> int | None:
 
 
 def address_level(a: MatchRecord, b: MatchRecord) -> int | None:
-    same_street = bool(a.street and b.street and a.street == b.street)
-    close_street = bool(a.street and b.street and _lev(a.street, b.street) <= 3)
+    """The same home may come with a typo in the street (`23 bacchus hircuit`) or in the
+    postal code (a key mistyped, two digits swapped: `2450`, `2405`): a close street counts in
+    the same city as in the same postal code, and a postal code one typo off in the same city
+    as the same postal code. (Other cities' close streets are not compared: a Levenshtein
+    distance on most pairs for a handful of homes.)"""
+    same_city = bool(a.city and a.city == b.city)
     if a.pc and b.pc:
         if a.pc == b.pc:
-            return 3 if same_street else 2 if close_street else 1
-        # The same street with a postal code one keystroke off, or in the same city.
-        if same_street and (_lev(a.pc, b.pc) <= 1 or bool(a.city and a.city == b.city)):
-            return 2
-        return 0
-    if a.city and b.city and a.city == b.city:
-        return 2 if same_street else 1
+            if a.street and a.street == b.street:
+                return 3
+            return 2 if _close_street(a, b) else 1
+        if same_city:
+            return 2 if _close_street(a, b) else 1 if _one_edit(a.pc, b.pc) else 0
+        return 2 if a.street and a.street == b.street and _one_edit(a.pc, b.pc) else 0
+    if same_city:
+        return 2 if _close_street(a, b) else 1
     return None
+
+
+def _close_street(a: MatchRecord, b: MatchRecord) -> bool:
+    return bool(a.street and b.street and _lev(a.street, b.street) <= 3)
 
 
 def gender_level(a: MatchRecord, b: MatchRecord) -> int | None:
@@ -270,6 +279,12 @@ def _last_name_sql(x: str, y: str, x_birth: str, y_birth: str, tier: str) -> str
                   AND {distance} <= 2) THEN 1
             ELSE 0 END"""
 
+
+_SAME_CITY = "(l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city)"
+_CLOSE_STREET = (
+    "(l.street IS NOT NULL AND r.street IS NOT NULL"
+    " AND abs(length(l.street) - length(r.street)) <= 3 AND levenshtein(l.street, r.street) <= 3)"
+)
 
 _MAY_BE_CROSSED = (
     "((l.fn IS NOT NULL AND r.ln_fn IS NOT NULL AND substr(l.fn, 1, 1) = substr(r.ln_fn, 1, 1))"
@@ -359,23 +374,20 @@ COMPARISONS: tuple[Comparison, ...] = (
         ("other postal code", "same postal code or city",
          "close street, or the same street with a postal code typo", "same street and postal code"),
         address_level,
-        """CASE WHEN l.pc IS NOT NULL AND r.pc IS NOT NULL THEN
+        f"""CASE WHEN l.pc IS NOT NULL AND r.pc IS NOT NULL THEN
                 CASE WHEN l.pc = r.pc THEN
-                    CASE WHEN l.street IS NOT NULL AND r.street IS NOT NULL
-                              AND l.street = r.street THEN 3
-                         WHEN l.street IS NOT NULL AND r.street IS NOT NULL
-                              AND abs(length(l.street) - length(r.street)) <= 3
-                              AND levenshtein(l.street, r.street) <= 3 THEN 2
+                    CASE WHEN l.street IS NOT NULL AND l.street = r.street THEN 3
+                         WHEN {_CLOSE_STREET} THEN 2
                          ELSE 1 END
-                WHEN l.street IS NOT NULL AND r.street IS NOT NULL AND l.street = r.street
-                     AND (levenshtein(l.pc, r.pc) <= 1
-                          OR (l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city))
-                     THEN 2
+                WHEN {_SAME_CITY} THEN
+                    CASE WHEN {_CLOSE_STREET} THEN 2
+                         WHEN {_one_edit_sql("l.pc", "r.pc")} THEN 1
+                         ELSE 0 END
+                WHEN l.street IS NOT NULL AND l.street = r.street THEN
+                    CASE WHEN {_one_edit_sql("l.pc", "r.pc")} THEN 2 ELSE 0 END
                 ELSE 0 END
-            WHEN l.city IS NOT NULL AND r.city IS NOT NULL AND l.city = r.city THEN
-                CASE WHEN l.street IS NOT NULL AND r.street IS NOT NULL
-                          AND l.street = r.street THEN 2
-                     ELSE 1 END
+            WHEN {_SAME_CITY} THEN
+                CASE WHEN {_CLOSE_STREET} THEN 2 ELSE 1 END
             ELSE -1 END""",
     ),
     Comparison(

@@ -240,6 +240,9 @@ def train(
         )
     m = estimation.combine_sessions(sessions, start.m)
     prior = estimation.estimate_prior(levels, pattern_counts, m, u, total_pairs)
+    # The random pairs' u counted the same persons among them: taken out, then the prior again.
+    u = estimation.u_without_matches(u, m, prior, floor=0.5 / max(float(counts.sum()), 1.0))
+    prior = estimation.estimate_prior(levels, pattern_counts, m, u, total_pairs)
     home = np.array([shares_home(tuple(int(x) for x in row)) for row in levels], dtype=bool)
     home_m, home_u, home_prior = start.home_m, start.home_u, start.home_prior
     if pattern_counts[home].sum() >= 50:
