@@ -93,9 +93,7 @@ def _match_record(row: Any, model: matching.MatchModel | None = None) -> matchin
 # ------------------------------------------------------------------------------------ model
 
 
-_NEWEST_MODEL = (
-    select(MatchModelVersion.id).order_by(MatchModelVersion.created_at.desc()).limit(1)
-)
+_NEWEST_MODEL = select(MatchModelVersion.id).order_by(MatchModelVersion.created_at.desc()).limit(1)
 
 
 def active_model(session: Session) -> matching.MatchModel:
@@ -339,9 +337,23 @@ _LOOKUP_COLUMNS = {
     "dob": SourceRecord.birth_date,
     "pc": SourceRecord.postal_code,
     "street": SourceRecord.street_key,
-    "fn1": func.substr(SourceRecord.first_name_key, 1, 1),
-    "ln1": func.substr(SourceRecord.last_name_key, 1, 1),
 }
+# A name's initial, as a range of the name (so that the index on postal code and both names
+# reads only the rows that have it) and as the initial itself (exact whatever the collation).
+_INITIALS = {"fn1": SourceRecord.first_name_key, "ln1": SourceRecord.last_name_key}
+
+
+def _lookup_condition(key: str) -> Any:
+    column = _INITIALS.get(key)
+    if column is None:
+        return _LOOKUP_COLUMNS[key] == bindparam(key)
+    return and_(
+        column >= bindparam(key),
+        column < bindparam(f"{key}_next"),
+        func.substr(column, 1, 1) == bindparam(key),
+    )
+
+
 _LOOKUP_STATEMENTS: dict[tuple[tuple[str, ...], ...], Any] = {}
 
 
@@ -350,7 +362,7 @@ def _lookup_statement(lookups: tuple[tuple[str, ...], ...], limit: int | None) -
     key = (*lookups, (str(limit),))
     statement = _LOOKUP_STATEMENTS.get(key)
     if statement is None:
-        conditions = [and_(*(_LOOKUP_COLUMNS[k] == bindparam(k) for k in keys)) for keys in lookups]
+        conditions = [and_(*(_lookup_condition(k) for k in keys)) for keys in lookups]
         statement = select(*_MATCH_COLUMNS, SourceRecord.customer_id).where(
             or_(*conditions),
             SourceRecord.id != bindparam("self_id"),
@@ -379,6 +391,8 @@ def _candidates(session: Session, record: matching.MatchRecord, limit: int = 100
         "ln1": (record.ln or "")[:1],
         "self_id": record.id,
     }
+    for initial in ("fn1", "ln1"):
+        values[f"{initial}_next"] = chr(ord(values[initial]) + 1) if values[initial] else None
     usable = [keys for keys in (*REALTIME_LOOKUPS, ("card",)) if all(values[k] for k in keys)]
     strong = tuple(k for k in usable if len(k) == 1 and k[0] in (*_IDENTIFIERS, "card"))
     weak = tuple(k for k in usable if k not in strong)
@@ -387,6 +401,7 @@ def _candidates(session: Session, record: matching.MatchRecord, limit: int = 100
         if not lookups:
             continue
         used = {k for keys in lookups for k in keys} | {"self_id"}
+        used |= {f"{k}_next" for k in used & _INITIALS.keys()}
         params = {k: v for k, v in values.items() if k in used}
         for row in session.execute(_lookup_statement(lookups, cap), params):
             rows[row.id] = row

@@ -71,8 +71,20 @@ class SourceRecord(TimestampMixin, Base):
         Index("ix_customer_source_records_names", "last_name_key", "first_name_key"),
         Index("ix_customer_source_records_first_birth", "first_name_key", "birth_date"),
         Index("ix_customer_source_records_last_birth", "last_name_key", "birth_date"),
-        Index("ix_customer_source_records_postal_first", "postal_code", "first_name_key"),
-        Index("ix_customer_source_records_postal_last", "postal_code", "last_name_key"),
+        # Both names after the postal code: a name with the other's initial is read from the
+        # index alone, and both names with the postal code are one exact look-up.
+        Index(
+            "ix_customer_source_records_postal_first",
+            "postal_code",
+            "first_name_key",
+            "last_name_key",
+        ),
+        Index(
+            "ix_customer_source_records_postal_last",
+            "postal_code",
+            "last_name_key",
+            "first_name_key",
+        ),
         Index("ix_customer_source_records_street", "street_key", "postal_code"),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from omnicanal.db import utcnow
@@ -231,11 +231,23 @@ def revoke_api_key(session: Session, principal: Principal, key_id: str) -> ApiKe
     return key
 
 
+# Every API call reads its key: plain columns, with a statement built once.
+_KEY_BY_PREFIX = select(
+    ApiKey.id,
+    ApiKey.name,
+    ApiKey.token_hash,
+    ApiKey.permissions,
+    ApiKey.scope_entity_id,
+    ApiKey.scope_location_ids,
+    ApiKey.revoked_at,
+).where(ApiKey.prefix == bindparam("prefix"))
+
+
 def principal_for_token(session: Session, token: str) -> Principal | None:
     prefix = tokens.parse_prefix(token)
     if prefix is None:
         return None
-    key = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+    key = session.execute(_KEY_BY_PREFIX, {"prefix": prefix}).first()
     if key is None or key.revoked_at is not None or not tokens.token_matches(token, key.token_hash):
         return None
     return Principal(
