@@ -98,7 +98,7 @@ _NEWEST_MODEL = select(MatchModelVersion.id).order_by(MatchModelVersion.created_
 
 def active_model(session: Session) -> matching.MatchModel:
     """The newest trained model, or the default parameters before any batch run."""
-    model_id = session.scalars(_NEWEST_MODEL).first()
+    model_id = session.connection().scalars(_NEWEST_MODEL).first()
     if model_id is None:
         return matching.default_model()
     model = _MODEL_CACHE.get(model_id)
@@ -397,13 +397,17 @@ def _candidates(session: Session, record: matching.MatchRecord, limit: int = 100
     strong = tuple(k for k in usable if len(k) == 1 and k[0] in (*_IDENTIFIERS, "card"))
     weak = tuple(k for k in usable if k not in strong)
     rows: dict[str, Any] = {}
+    # Plain rows through the connection (the ORM's execution path costs more than these
+    # indexed reads); what the session holds is written first, as its autoflush would.
+    session.flush()
+    connection = session.connection()
     for lookups, cap in ((strong, None), (weak, limit)):
         if not lookups:
             continue
         used = {k for keys in lookups for k in keys} | {"self_id"}
         used |= {f"{k}_next" for k in used & _INITIALS.keys()}
         params = {k: v for k, v in values.items() if k in used}
-        for row in session.execute(_lookup_statement(lookups, cap), params):
+        for row in connection.execute(_lookup_statement(lookups, cap), params):
             rows[row.id] = row
     return list(rows.values())
 

@@ -247,7 +247,7 @@ def principal_for_token(session: Session, token: str) -> Principal | None:
     prefix = tokens.parse_prefix(token)
     if prefix is None:
         return None
-    key = session.execute(_KEY_BY_PREFIX, {"prefix": prefix}).first()
+    key = session.connection().execute(_KEY_BY_PREFIX, {"prefix": prefix}).first()
     if key is None or key.revoked_at is not None or not tokens.token_matches(token, key.token_hash):
         return None
     return Principal(
