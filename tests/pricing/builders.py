@@ -27,9 +27,13 @@ def context(channel: str = "web", **fields: object) -> QuoteContext:
 
 
 def price(the_cart: Cart, promotions: Iterable[Promotion], **fields: object) -> Quote:
-    """Quote `the_cart` on the web at AT, unless `fields` say otherwise (quote's keywords go
-    through: coupons, usage, loyalty)."""
-    keywords = {k: fields.pop(k) for k in ("coupons", "usage", "loyalty") if k in fields}
+    """Quote `the_cart` on the web at AT, unless `fields` say otherwise (`coupons`: the codes
+    typed; `known_coupons`, `usage`, `loyalty` go to `quote`)."""
+    keywords = {k: fields.pop(k) for k in ("usage", "loyalty") if k in fields}
+    if "known_coupons" in fields:
+        keywords["coupons"] = fields.pop("known_coupons")
+    if "coupons" in fields:
+        fields["coupons"] = tuple(fields["coupons"])  # type: ignore[arg-type]
     return quote(the_cart, context(**fields), list(promotions), **keywords)  # type: ignore[arg-type]
 
 
