@@ -205,25 +205,45 @@ class _State:
         self.lines = cart.lines
         self.quantities = [line.quantity for line in cart.lines]
         self.amounts = [line.unit_price * line.quantity for line in cart.lines]
+        self.cart_amount = sum(self.amounts)
         self.categories = [_prefixes(line.category) for line in cart.lines]
         self.line_adjustments: list[list[LineAdjustment]] = [[] for _ in cart.lines]
         self.multipliers = [Decimal(1)] * len(cart.lines)
         self.delivery = cart.delivery
         self.delivery_discount = 0
+        self.all_lines = list(range(len(cart.lines)))
+        # key -> lines, so that a promotion on a few SKUs looks them up instead of scanning
+        self.by_sku: dict[str, list[int]] = {}
+        self.by_category: dict[str, list[int]] = {}
+        self.by_brand: dict[str, list[int]] = {}
+        for i, line in enumerate(cart.lines):
+            self.by_sku.setdefault(line.sku, []).append(i)
+            if line.brand is not None:
+                self.by_brand.setdefault(line.brand, []).append(i)
+            for prefix in self.categories[i]:
+                self.by_category.setdefault(prefix, []).append(i)
 
     def eligible(self, promotion: Promotion) -> list[int]:
+        """The lines the promotion's product conditions choose (all lines when it has none)."""
         c = promotion.conditions
         if not c.targets_products:
-            return list(range(len(self.lines)))
-        out = []
-        for i, line in enumerate(self.lines):
-            if (
-                (c.skus is None or line.sku in c.skus)
-                and (c.brands is None or line.brand in c.brands)
-                and (c.categories is None or not c.categories.isdisjoint(self.categories[i]))
-            ):
-                out.append(i)
-        return out
+            return self.all_lines
+        chosen: set[int] | None = None
+        for values, lines_by in (
+            (c.skus, self.by_sku),
+            (c.categories, self.by_category),
+            (c.brands, self.by_brand),
+        ):
+            if values is None:
+                continue
+            if len(values) <= len(lines_by):
+                found = {i for v in values for i in lines_by.get(v, ())}
+            else:
+                found = {i for key, lines in lines_by.items() if key in values for i in lines}
+            chosen = found if chosen is None else chosen & found
+            if not chosen:
+                return []
+        return sorted(chosen)  # type: ignore[arg-type]
 
 
 def _unmet(promotion: Promotion, ctx: QuoteContext, cart_amount: int) -> str | None:
@@ -340,7 +360,7 @@ def quote(
             continue
         if not promotion.active_at(context.at) or promotion.currency != cart.currency:
             continue
-        unmet = _unmet(promotion, context, sum(state.amounts))
+        unmet = _unmet(promotion, context, state.cart_amount)
         eligible = state.eligible(promotion) if unmet is None else []
         if unmet is None and not eligible:
             unmet = "products"
@@ -496,6 +516,7 @@ def _commit(effect: _Effect, state: _State) -> None:
         for i in effect.eligible:
             state.multipliers[i] = max(state.multipliers[i], effect.factor)
     else:
+        state.cart_amount -= adjustment.amount
         for i, d in zip(effect.eligible, effect.discounts, strict=True):
             if d:
                 state.amounts[i] -= d
@@ -552,8 +573,10 @@ def _discounts(
 
 
 def _by_unit_value(amounts: list[int], quantities: list[int]) -> list[int]:
-    """Line positions ranked by unit value, most expensive first (ties: the earlier line)."""
-    return sorted(range(len(amounts)), key=lambda j: (-Fraction(amounts[j], quantities[j]), j))
+    """Line positions ranked by unit value, most expensive first (ties: the earlier line).
+    Unit values are compared exactly, as amounts over a common quantity."""
+    common = lcm(*quantities) if quantities else 1
+    return sorted(range(len(amounts)), key=lambda j: (-amounts[j] * (common // quantities[j]), j))
 
 
 def _every_group(
