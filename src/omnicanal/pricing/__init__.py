@@ -1,0 +1,70 @@
+"""One price list and one promotion engine for every channel: price resolution, the franchise
+price policy, promotion definitions, coupons and the explained quote. Pure rules, no I/O: the
+tables, the service and the API call them with data.
+
+What other domains may use:
+- `PriceBook`, `Price`, `PriceContext`, `resolve_price`: the price of a SKU in a context;
+- `FranchisePolicy`, `check_franchise_price`: whether a franchisee's price is allowed;
+- `Promotion`, `Conditions`, the actions, `Coupon`, `generate_coupon_codes`: definitions,
+  validated as they are built (`InvalidPromotion` names the field);
+- `PromotionSet` (promotions ordered and indexed once), `quote` and its inputs and outputs.
+"""
+
+from omnicanal.pricing.actions import (
+    AmountOff,
+    BundlePrice,
+    BuyXGetY,
+    FixedPrice,
+    FreeDelivery,
+    InvalidPromotion,
+    LoyaltyMultiplier,
+    NthItem,
+    PercentOff,
+    SpendThreshold,
+    SpendTier,
+)
+from omnicanal.pricing.engine import (
+    REFUSALS,
+    Adjustment,
+    Cart,
+    CartLine,
+    Delivery,
+    LineAdjustment,
+    LoyaltyRules,
+    Quote,
+    QuoteContext,
+    QuoteLine,
+    Refusal,
+    Usage,
+    quote,
+)
+from omnicanal.pricing.index import PromotionSet
+from omnicanal.pricing.prices import (
+    FranchisePolicy,
+    InvalidPrice,
+    PolicyCheck,
+    Price,
+    PriceBook,
+    PriceContext,
+    PriceNotFound,
+    ResolvedPrice,
+    check_franchise_price,
+    resolve_price,
+)
+from omnicanal.pricing.promotions import (
+    Conditions,
+    Coupon,
+    Promotion,
+    generate_coupon_codes,
+    normalise_code,
+)
+
+__all__ = [
+    "REFUSALS", "Adjustment", "AmountOff", "BundlePrice", "BuyXGetY", "Cart", "CartLine",
+    "Conditions", "Coupon", "Delivery", "FixedPrice", "FranchisePolicy",
+    "FreeDelivery", "InvalidPrice", "InvalidPromotion", "LineAdjustment", "LoyaltyMultiplier",
+    "LoyaltyRules", "NthItem", "PercentOff", "PolicyCheck", "Price", "PriceBook", "PriceContext",
+    "PriceNotFound", "Promotion", "PromotionSet", "Quote", "QuoteContext", "QuoteLine", "Refusal",
+    "ResolvedPrice", "SpendThreshold", "SpendTier", "Usage", "check_franchise_price",
+    "generate_coupon_codes", "normalise_code", "quote", "resolve_price",
+]  # fmt: skip

@@ -1,0 +1,644 @@
+"""The quote: a cart priced under the promotions, every adjustment explained. Pure, no I/O.
+
+`quote(cart, context, promotions, coupons=..., usage=...)` checks the candidate promotions in
+the order of application (higher priority first, then id). Each promotion whose conditions
+hold, that stacking and its limits allow, and that gives something, is applied to the cart as
+it stands after the ones before it. A discount is computed exactly, rounded half up once for
+the promotion and spread over its lines by largest remainder, so each line stays at or above
+zero and the items total is the sum of the lines to the cent.
+
+Refusals explain what did not apply although asked for or otherwise eligible: a coupon entered
+(unknown, not yet valid, expired, already used, someone else's, conditions not met), or a
+promotion whose conditions held but that stacking, a usage limit or its budget stopped.
+The database, the clock and the usage counts come in as data; nothing is counted here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
+from math import lcm
+from typing import Literal
+
+from omnicanal.errors import InvalidInput
+from omnicanal.pricing.actions import (
+    AmountOff,
+    BundlePrice,
+    BuyXGetY,
+    FixedPrice,
+    FreeDelivery,
+    LoyaltyMultiplier,
+    NthItem,
+    PercentOff,
+    SpendThreshold,
+)
+from omnicanal.pricing.index import PromotionSet
+from omnicanal.pricing.promotions import Coupon, Promotion, normalise_code
+from omnicanal.pricing.rounding import BASIS, div_half_up, spread_amount, spread_shares
+
+# -- what comes in ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CartLine:
+    sku: str
+    quantity: int
+    unit_price: int  # minor units, from price resolution
+    currency: str = "EUR"
+    category: str = ""  # path, most general first: "mode/femme/robes"
+    brand: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    method: Literal["delivery", "click_and_collect"]
+    fee: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cart:
+    lines: tuple[CartLine, ...]
+    currency: str = "EUR"
+    delivery: Delivery | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteContext:
+    channel: str
+    at: datetime  # aware
+    location: str | None = None
+    customer_id: str | None = None
+    segments: frozenset[str] = frozenset()
+    loyalty_tier: str | None = None
+    coupons: tuple[str, ...] = ()  # codes as typed
+    first_order: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Counts as the database holds them when the quote is made."""
+
+    uses: Mapping[str, int] = field(default_factory=dict)  # promotion id -> redemptions
+    customer_uses: Mapping[str, int] = field(default_factory=dict)  # this customer's
+    budget_spent: Mapping[str, int] = field(default_factory=dict)  # promotion id -> minor units
+    coupon_redemptions: Mapping[str, int] = field(default_factory=dict)  # code -> redemptions
+
+
+@dataclass(frozen=True, slots=True)
+class LoyaltyRules:
+    points_per_unit: Decimal = Decimal(1)  # points per major unit paid (1 per euro)
+    minor_per_unit: int = 100
+
+
+# -- what goes out ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LineAdjustment:
+    promotion_id: str
+    reason: str
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteLine:
+    sku: str
+    quantity: int
+    unit_price: int
+    subtotal: int  # unit price × quantity
+    discount: int
+    total: int  # subtotal − discount: what the line costs
+    unit_net: int  # total / quantity rounded half up, for display; the total is what counts
+    adjustments: tuple[LineAdjustment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """One promotion applied: its reason code (the action's kind) and the data of the sentence
+    that explains it ("20 % off", "buy 2 get 1 free", "10 € off from 50 €")."""
+
+    promotion_id: str
+    name: str
+    reason: str
+    amount: int  # discount granted, minor units (0 for a points multiplier)
+    target: Literal["items", "delivery", "points"]
+    lines: tuple[int, ...]  # indexes of the lines it touched
+    params: Mapping[str, object]
+    coupon: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    code: str  # coupon_unknown, coupon_expired, usage_limit_reached, ... (see REFUSALS)
+    promotion_id: str | None = None
+    coupon: str | None = None
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+REFUSALS = (
+    "coupon_unknown", "coupon_not_yet_valid", "coupon_expired", "coupon_already_used",
+    "coupon_other_customer", "coupon_duplicate", "coupon_not_applicable", "not_combinable",
+    "stacking_group_taken", "usage_limit_reached", "customer_required", "customer_limit_reached",
+    "budget_exhausted",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    currency: str
+    lines: tuple[QuoteLine, ...]
+    subtotal: int
+    discount: int
+    items_total: int  # the sum of the lines' totals
+    delivery_fee: int
+    delivery_discount: int
+    total: int  # items_total + delivery_fee − delivery_discount
+    adjustments: tuple[Adjustment, ...]
+    refusals: tuple[Refusal, ...]
+    loyalty_points: int
+    coupons_applied: tuple[str, ...]
+
+
+# -- the quote --------------------------------------------------------------------------------
+
+
+def _check_cart(cart: Cart, ctx: QuoteContext) -> None:
+    if ctx.at.utcoffset() is None:
+        raise InvalidInput("the instant must carry its time zone", field="context.at")
+    for i, line in enumerate(cart.lines):
+        if not line.sku:
+            raise InvalidInput("a line needs a SKU", field=f"lines[{i}].sku")
+        if (
+            isinstance(line.quantity, bool)
+            or not isinstance(line.quantity, int)
+            or line.quantity < 1
+        ):
+            raise InvalidInput(
+                "a quantity is a positive whole number", field=f"lines[{i}].quantity"
+            )
+        if not isinstance(line.unit_price, int) or line.unit_price < 0:
+            raise InvalidInput(
+                "a unit price is a non-negative amount in minor units",
+                field=f"lines[{i}].unit_price",
+            )
+        if line.currency != cart.currency:
+            raise InvalidInput(
+                f"the cart is in {cart.currency}, this line in {line.currency}",
+                field=f"lines[{i}].currency",
+            )
+    if cart.delivery is not None and cart.delivery.fee < 0:
+        raise InvalidInput("a delivery fee cannot be negative", field="delivery.fee")
+
+
+def _prefixes(category: str) -> frozenset[str]:
+    parts = [p for p in category.split("/") if p]
+    return frozenset("/".join(parts[: i + 1]) for i in range(len(parts)))
+
+
+class _State:
+    """The cart as promotions change it."""
+
+    def __init__(self, cart: Cart) -> None:
+        self.lines = cart.lines
+        self.quantities = [line.quantity for line in cart.lines]
+        self.amounts = [line.unit_price * line.quantity for line in cart.lines]
+        self.cart_amount = sum(self.amounts)
+        self.categories = [_prefixes(line.category) for line in cart.lines]
+        self.line_adjustments: list[list[LineAdjustment]] = [[] for _ in cart.lines]
+        self.multipliers = [Decimal(1)] * len(cart.lines)
+        self.delivery = cart.delivery
+        self.delivery_discount = 0
+        self.all_lines = list(range(len(cart.lines)))
+        # key -> lines, so that a promotion on a few SKUs looks them up instead of scanning
+        self.by_sku: dict[str, list[int]] = {}
+        self.by_category: dict[str, list[int]] = {}
+        self.by_brand: dict[str, list[int]] = {}
+        for i, line in enumerate(cart.lines):
+            self.by_sku.setdefault(line.sku, []).append(i)
+            if line.brand is not None:
+                self.by_brand.setdefault(line.brand, []).append(i)
+            for prefix in self.categories[i]:
+                self.by_category.setdefault(prefix, []).append(i)
+
+    def eligible(self, promotion: Promotion) -> list[int]:
+        """The lines the promotion's product conditions choose (all lines when it has none)."""
+        c = promotion.conditions
+        if not c.targets_products:
+            return self.all_lines
+        chosen: set[int] | None = None
+        for values, lines_by in (
+            (c.skus, self.by_sku),
+            (c.categories, self.by_category),
+            (c.brands, self.by_brand),
+        ):
+            if values is None:
+                continue
+            if len(values) <= len(lines_by):
+                found = {i for v in values for i in lines_by.get(v, ())}
+            else:
+                found = {i for key, lines in lines_by.items() if key in values for i in lines}
+            chosen = found if chosen is None else chosen & found
+            if not chosen:
+                return []
+        return sorted(chosen)  # type: ignore[arg-type]
+
+
+def _unmet(promotion: Promotion, ctx: QuoteContext, cart_amount: int) -> str | None:
+    """The first context condition that does not hold, by name, or None."""
+    c = promotion.conditions
+    if c.channels is not None and ctx.channel not in c.channels:
+        return "channels"
+    if c.locations is not None and ctx.location not in c.locations:
+        return "locations"
+    if c.weekdays is not None or c.hours is not None:
+        local = ctx.at.astimezone(c.zone)
+        if c.weekdays is not None and local.weekday() not in c.weekdays:
+            return "weekdays"
+        if c.hours is not None:
+            now, (start, end) = local.time().replace(tzinfo=None), c.hours
+            inside = start <= now < end if start < end else (now >= start or now < end)
+            if not inside:
+                return "hours"
+    if c.segments is not None and c.segments.isdisjoint(ctx.segments):
+        return "segments"
+    if c.loyalty_tiers is not None and ctx.loyalty_tier not in c.loyalty_tiers:
+        return "loyalty_tiers"
+    if c.customers is not None and ctx.customer_id not in c.customers:
+        return "customers"
+    if c.first_order and not ctx.first_order:
+        return "first_order"
+    if c.min_cart is not None and cart_amount < c.min_cart:
+        return "min_cart"
+    return None
+
+
+def _accept_coupons(
+    ctx: QuoteContext, coupons: Mapping[str, Coupon], promotions: PromotionSet, usage: Usage
+) -> tuple[dict[str, str], list[Refusal]]:
+    """Coupons entered -> {promotion id: code} of those that may be used, and the refusals."""
+    accepted: dict[str, str] = {}
+    refusals: list[Refusal] = []
+    for typed in ctx.coupons:
+        code = normalise_code(typed)
+        coupon = coupons.get(code)
+        promotion = promotions.by_id.get(coupon.promotion_id) if coupon else None
+        refusal = None
+        if coupon is None or promotion is None:
+            refusal = "coupon_unknown"
+        elif (coupon.valid_from and ctx.at < coupon.valid_from) or (
+            promotion.starts_at and ctx.at < promotion.starts_at
+        ):
+            refusal = "coupon_not_yet_valid"
+        elif (coupon.valid_until and ctx.at >= coupon.valid_until) or (
+            promotion.ends_at and ctx.at >= promotion.ends_at
+        ):
+            refusal = "coupon_expired"
+        elif coupon.customer_id is not None and coupon.customer_id != ctx.customer_id:
+            refusal = "coupon_other_customer"
+        elif (
+            coupon.max_redemptions is not None
+            and usage.coupon_redemptions.get(code, 0) >= coupon.max_redemptions
+        ):
+            refusal = "coupon_already_used"
+        elif promotion.id in accepted:
+            refusal = "coupon_duplicate"
+        if refusal:
+            refusals.append(Refusal(refusal, promotion.id if promotion else None, code))
+        else:
+            accepted[promotion.id] = code  # type: ignore[union-attr]
+    return accepted, refusals
+
+
+def _limit_refusal(promotion: Promotion, ctx: QuoteContext, usage: Usage) -> str | None:
+    if promotion.max_uses is not None and usage.uses.get(promotion.id, 0) >= promotion.max_uses:
+        return "usage_limit_reached"
+    if promotion.max_uses_per_customer is not None:
+        if ctx.customer_id is None:
+            return "customer_required"
+        if usage.customer_uses.get(promotion.id, 0) >= promotion.max_uses_per_customer:
+            return "customer_limit_reached"
+    if promotion.budget is not None and usage.budget_spent.get(promotion.id, 0) >= promotion.budget:
+        return "budget_exhausted"
+    return None
+
+
+def quote(
+    cart: Cart,
+    context: QuoteContext,
+    promotions: PromotionSet | Iterable[Promotion],
+    *,
+    coupons: Mapping[str, Coupon] | Iterable[Coupon] = (),
+    usage: Usage | None = None,
+    loyalty: LoyaltyRules | None = None,
+) -> Quote:
+    """The cart's price under the promotions, explained. `coupons`: the coupons known for the
+    codes the customer entered (by code, or as a list); `usage`: current redemption counts."""
+    _check_cart(cart, context)
+    promotion_set = promotions if isinstance(promotions, PromotionSet) else PromotionSet(promotions)
+    if not isinstance(coupons, Mapping):
+        coupons = {c.code: c for c in coupons}
+    usage = usage or Usage()
+    state = _State(cart)
+    accepted, refusals = _accept_coupons(context, coupons, promotion_set, usage)
+    candidates = promotion_set.candidates(
+        {line.sku for line in cart.lines},
+        set().union(*state.categories),
+        {line.brand for line in cart.lines if line.brand is not None},
+        context.channel,
+        accepted,
+    )
+    adjustments: list[Adjustment] = []
+    groups_taken: set[str] = set()
+    exclusive_applied = False
+    refused_coupons = {r.coupon for r in refusals}
+    for promotion in candidates:
+        coupon = accepted.get(promotion.id)
+        if promotion.requires_coupon and coupon is None:
+            continue
+        if not promotion.active_at(context.at) or promotion.currency != cart.currency:
+            continue
+        unmet = _unmet(promotion, context, state.cart_amount)
+        eligible = state.eligible(promotion) if unmet is None else []
+        if unmet is None and not eligible:
+            unmet = "products"
+        if unmet is not None:
+            if coupon is not None:
+                refusals.append(
+                    Refusal("coupon_not_applicable", promotion.id, coupon, {"condition": unmet})
+                )
+            continue
+        stop = (
+            "not_combinable"
+            if exclusive_applied or (promotion.exclusive and adjustments)
+            else "stacking_group_taken"
+            if promotion.stacking_group is not None and promotion.stacking_group in groups_taken
+            else _limit_refusal(promotion, context, usage)
+        )
+        effect = None if stop else _effect(promotion, eligible, state, coupon)
+        if effect is None and stop is None:
+            if coupon is not None:
+                refusals.append(
+                    Refusal(
+                        "coupon_not_applicable",
+                        promotion.id,
+                        coupon,
+                        {"condition": "nothing_to_discount"},
+                    )
+                )
+            continue
+        if stop is None and promotion.budget is not None:
+            spent = usage.budget_spent.get(promotion.id, 0)
+            if spent + effect.adjustment.amount > promotion.budget:  # type: ignore[union-attr]
+                stop = "budget_exhausted"
+        if stop is not None:
+            refusals.append(Refusal(stop, promotion.id, coupon))
+            continue
+        _commit(effect, state)  # type: ignore[arg-type]
+        adjustments.append(effect.adjustment)  # type: ignore[union-attr]
+        if promotion.stacking_group is not None:
+            groups_taken.add(promotion.stacking_group)
+        if promotion.exclusive:
+            exclusive_applied = True
+    applied = {a.coupon for a in adjustments if a.coupon}
+    refused_coupons |= {r.coupon for r in refusals}
+    for code in accepted.values():  # checked coupons that no candidate reached (index, exclusivity)
+        if code not in applied and code not in refused_coupons:
+            refusals.append(Refusal("coupon_not_applicable", None, code))
+    return _finish(cart, state, adjustments, refusals, loyalty, tuple(sorted(applied)))
+
+
+def _finish(
+    cart: Cart,
+    state: _State,
+    adjustments: list[Adjustment],
+    refusals: list[Refusal],
+    loyalty: LoyaltyRules | None,
+    coupons_applied: tuple[str, ...],
+) -> Quote:
+    lines = []
+    for i, line in enumerate(cart.lines):
+        subtotal = line.unit_price * line.quantity
+        total = state.amounts[i]
+        lines.append(
+            QuoteLine(line.sku, line.quantity, line.unit_price, subtotal, subtotal - total, total,
+                      div_half_up(total, line.quantity), tuple(state.line_adjustments[i]))
+        )  # fmt: skip
+    subtotal = sum(q.subtotal for q in lines)
+    items_total = sum(state.amounts)
+    fee = cart.delivery.fee if cart.delivery else 0
+    points = 0
+    if loyalty is not None:
+        pairs = zip(state.amounts, state.multipliers, strict=True)
+        earned = sum((Decimal(amount) * m for amount, m in pairs), Decimal(0))
+        points = int(earned * loyalty.points_per_unit / loyalty.minor_per_unit)
+    return Quote(
+        currency=cart.currency,
+        lines=tuple(lines),
+        subtotal=subtotal,
+        discount=subtotal - items_total,
+        items_total=items_total,
+        delivery_fee=fee,
+        delivery_discount=state.delivery_discount,
+        total=items_total + fee - state.delivery_discount,
+        adjustments=tuple(adjustments),
+        refusals=tuple(refusals),
+        loyalty_points=points,
+        coupons_applied=coupons_applied,
+    )
+
+
+# -- the actions ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Effect:
+    adjustment: Adjustment
+    eligible: list[int]
+    discounts: list[int]  # per eligible line (items)
+    factor: Decimal | None = None  # points
+
+
+def _effect(
+    promotion: Promotion, eligible: list[int], state: _State, coupon: str | None
+) -> _Effect | None:
+    """What the promotion gives on the cart as it stands, or None when it gives nothing."""
+    action = promotion.action
+    if isinstance(action, FreeDelivery):
+        delivery = state.delivery
+        if delivery is None or delivery.method not in action.methods:
+            return None
+        fee = delivery.fee - state.delivery_discount
+        if fee <= 0:
+            return None
+        adjustment = Adjustment(
+            promotion.id,
+            promotion.name,
+            action.kind,
+            fee,
+            "delivery",
+            (),
+            {"method": delivery.method},
+            coupon,
+        )
+        return _Effect(adjustment, [], [])
+    if isinstance(action, LoyaltyMultiplier):
+        adjustment = Adjustment(
+            promotion.id,
+            promotion.name,
+            action.kind,
+            0,
+            "points",
+            tuple(eligible),
+            {"factor": action.factor},
+            coupon,
+        )
+        return _Effect(adjustment, eligible, [], action.factor)
+    amounts = [state.amounts[i] for i in eligible]
+    quantities = [state.quantities[i] for i in eligible]
+    discounts, params = _discounts(action, eligible, amounts, quantities, state)
+    if not any(discounts):
+        return None
+    touched = tuple(i for i, d in zip(eligible, discounts, strict=True) if d)
+    adjustment = Adjustment(
+        promotion.id, promotion.name, action.kind, sum(discounts), "items", touched, params, coupon
+    )
+    return _Effect(adjustment, eligible, discounts)
+
+
+def _commit(effect: _Effect, state: _State) -> None:
+    adjustment = effect.adjustment
+    if adjustment.target == "delivery":
+        state.delivery_discount += adjustment.amount
+    elif effect.factor is not None:
+        for i in effect.eligible:
+            state.multipliers[i] = max(state.multipliers[i], effect.factor)
+    else:
+        state.cart_amount -= adjustment.amount
+        for i, d in zip(effect.eligible, effect.discounts, strict=True):
+            if d:
+                state.amounts[i] -= d
+                state.line_adjustments[i].append(
+                    LineAdjustment(adjustment.promotion_id, adjustment.reason, d)
+                )
+
+
+def _discounts(
+    action: object, eligible: list[int], amounts: list[int], quantities: list[int], state: _State
+) -> tuple[list[int], dict[str, object]]:
+    """Per eligible line, the whole discount (each at most the line's amount)."""
+    if isinstance(action, PercentOff):
+        bp = action.basis_points
+        return spread_shares([a * bp for a in amounts], BASIS), {"percent": action.percent}
+    if isinstance(action, AmountOff):
+        if action.per == "unit":
+            return [min(a, action.amount * q) for a, q in zip(amounts, quantities, strict=True)], {
+                "amount": action.amount,
+                "per": "unit",
+            }
+        amount = min(action.amount, sum(amounts))
+        return spread_amount(amount, amounts), {"amount": amount, "per": "order"}
+    if isinstance(action, FixedPrice):
+        return [max(0, a - action.amount * q) for a, q in zip(amounts, quantities, strict=True)], {
+            "price": action.amount
+        }
+    if isinstance(action, BuyXGetY):
+        return _every_group(amounts, quantities, action.buy, action.get, action.basis_points), {
+            "buy": action.buy,
+            "get": action.get,
+            "percent": action.percent,
+        }
+    if isinstance(action, NthItem):
+        return _every_group(amounts, quantities, action.n - 1, 1, action.basis_points), {
+            "n": action.n,
+            "percent": action.percent,
+        }
+    if isinstance(action, SpendThreshold):
+        base = sum(amounts)
+        reached = [t for t in action.tiers if t.threshold <= base]
+        if not reached:
+            return [0] * len(amounts), {}
+        tier = reached[-1]
+        params: dict[str, object] = {"threshold": tier.threshold, "spent": base}
+        if tier.amount is not None:
+            return spread_amount(min(tier.amount, base), amounts), {**params, "amount": tier.amount}
+        shares = spread_shares([a * tier.basis_points for a in amounts], BASIS)
+        return shares, {**params, "percent": tier.percent}
+    if isinstance(action, BundlePrice):
+        skus = [state.lines[i].sku for i in eligible]
+        return _bundles(amounts, quantities, skus, action)
+    raise TypeError(f"unknown action {action!r}")
+
+
+def _by_unit_value(amounts: list[int], quantities: list[int]) -> list[int]:
+    """Line positions ranked by unit value, most expensive first (ties: the earlier line).
+    Unit values are compared exactly, as amounts over a common quantity."""
+    common = lcm(*quantities) if quantities else 1
+    return sorted(range(len(amounts)), key=lambda j: (-amounts[j] * (common // quantities[j]), j))
+
+
+def _every_group(
+    amounts: list[int], quantities: list[int], buy: int, get: int, basis_points: int
+) -> list[int]:
+    """Units ranked most expensive first, in groups of buy + get: the last `get` units of each
+    full group are discounted by `basis_points`."""
+    size = buy + get
+    n_units = sum(quantities)
+    full = (n_units // size) * size
+
+    def discounted_before(position: int) -> int:  # discounted positions p < position
+        position = min(position, full)
+        return (position // size) * get + max(0, position % size - buy)
+
+    counts = [0] * len(amounts)
+    start = 0
+    for j in _by_unit_value(amounts, quantities):
+        end = start + quantities[j]
+        counts[j] = discounted_before(end) - discounted_before(start)
+        start = end
+    lines = [j for j, k in enumerate(counts) if k]
+    if not lines:
+        return [0] * len(amounts)
+    common = lcm(*(quantities[j] for j in lines))
+    numerators = [
+        k * a * basis_points * (common // q)
+        for k, a, q in zip(counts, amounts, quantities, strict=True)
+    ]
+    return spread_shares(numerators, BASIS * common)
+
+
+def _bundles(
+    amounts: list[int], quantities: list[int], skus: list[str], action: BundlePrice
+) -> tuple[list[int], dict[str, object]]:
+    left = list(quantities)
+    order = _by_unit_value(amounts, quantities)
+    used = [0] * len(amounts)
+    bundles = 0
+    value = Fraction(0)
+    while True:
+        taken: list[int] = []
+        for component in action.components:
+            j = next((j for j in order if left[j] and skus[j] in component), None)
+            if j is None:
+                break
+            left[j] -= 1
+            taken.append(j)
+        else:
+            bundle_value = sum((Fraction(amounts[j], quantities[j]) for j in taken), Fraction(0))
+            if bundle_value > action.price:
+                for j in taken:
+                    used[j] += 1
+                bundles += 1
+                value += bundle_value
+                continue
+        break
+    if not bundles:
+        return [0] * len(amounts), {}
+    common = lcm(*(quantities[j] for j, u in enumerate(used) if u))
+    weights = [u * a * (common // q) for u, a, q in zip(used, amounts, quantities, strict=True)]
+    exact = value - bundles * action.price
+    discount = min(div_half_up(exact.numerator, exact.denominator), int(value))
+    shares = spread_amount(discount, weights)
+    return shares, {"price": action.price, "bundles": bundles}
