@@ -120,6 +120,7 @@ def text_score(line_label: str, master_label: str) -> float:
     return score / 100.0
 
 
+@lru_cache(maxsize=4096)
 def category_agrees(line_category: str, master_category: str) -> bool:
     """`FEMME` agrees with `Femme > Robes`: the line names the path or one of its levels."""
     wanted = normalise_text(line_category)
@@ -214,7 +215,7 @@ class Matcher:
         ):
             if len(label) < len(choices[pos]) and score > scores.get(block[pos], 0):
                 scores[block[pos]] = score
-        best = sorted(scores.items(), key=lambda kv: -kv[1])[:20]
+        best = sorted(scores.items(), key=lambda kv: -kv[1])[:10]
         return tuple((label_id, score / 100.0) for label_id, score in best)
 
     # --- deciding -------------------------------------------------------------------------
