@@ -174,6 +174,7 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 def load_all_models() -> None:
     """Import every domain's models so that `Base.metadata` knows all tables."""
     from omnicanal.api import idempotency as _idempotency  # noqa: F401
+    from omnicanal.catalog import models as _catalog  # noqa: F401
     from omnicanal.customers import models as _customers  # noqa: F401
     from omnicanal.events import models as _events  # noqa: F401
     from omnicanal.imports import models as _imports  # noqa: F401

@@ -48,6 +48,17 @@ def test_demo_builds_the_simulated_brand_and_prints_one_login_per_role(data_dir:
     with common.session_factory()() as session:
         stores = list_locations(session, SYSTEM, LocationFilter(kind="store"))
         assert len(stores) == 12, "every simulated store was loaded"
+        from sqlalchemy import func, select
+
+        from omnicanal.catalog.models import Product, ProductCode
+
+        assert session.scalar(select(func.count(Product.id))) == 200, "the tiny catalog"
+        statuses = dict(
+            session.execute(
+                select(ProductCode.status, func.count()).group_by(ProductCode.status)
+            ).all()
+        )
+        assert statuses["mapped"] > 0.85 * sum(statuses.values()), "franchise codes mapped"
 
     again = invoke("demo", "--no-serve", "--scale", "tiny")
     assert again.exit_code == 0

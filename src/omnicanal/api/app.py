@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 
 def _include_routers(app: FastAPI) -> None:
+    from omnicanal.catalog.api import router as catalog_router
     from omnicanal.customers.api import router as customers_router
     from omnicanal.customers.consent_api import router as consent_router
     from omnicanal.customers.gdpr_api import router as gdpr_router
@@ -99,6 +100,7 @@ def _include_routers(app: FastAPI) -> None:
         customers_router,
         consent_router,
         gdpr_router,
+        catalog_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 

@@ -174,6 +174,44 @@ def import_customers(
     _run("customers", file, format, map, report, {"source": source} if source else None)
 
 
+@import_app.command("products")
+def import_products(
+    file: File,
+    format: Format = None,
+    map: Mapping = None,
+    report: Report = None,
+) -> None:
+    """Master products, matched on `sku` (created or updated).
+
+    Columns: sku, gtin (GTIN-8/12/13/14), name (or name_fr), name_en, description_fr,
+    description_en, brand, category (a path: `Femme > Robes`, created as needed), parent_sku,
+    variant_axes (`size|colour`), status (active|draft|discontinued); other columns (size,
+    colour, ...) are kept as the product's attributes.
+    """
+    _run("products", file, format, map, report)
+
+
+@import_app.command("product_codes")
+def import_product_codes(
+    file: File,
+    owner: str = typer.Option(
+        None, help="Entity code (or system name) whose codes these are, e.g. FR-ALPES."
+    ),
+    format: Format = None,
+    map: Mapping = None,
+    report: Report = None,
+) -> None:
+    """An owner's own product file: each code mapped to a master SKU automatically (GTIN,
+    then a scored match on the label, brand, category and price) or queued for review.
+
+    Columns: code, gtin, name, brand, category, price (`66,90`) or price_minor, currency;
+    other columns are kept as attributes. An `owner` column overrides --owner row by row.
+    A franchisee's till file: --map code_article=code --map libelle=name --map ean=gtin
+    --map prix_ttc=price --map rayon=category.
+    """
+    _run("product_codes", file, format, map, report, {"owner": owner} if owner else None)
+
+
 @import_app.command("rejected")
 def list_rejected(
     kind: str = typer.Option(None, help="Only this kind."),

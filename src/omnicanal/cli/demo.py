@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import typer
+from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.orm import Session
 
@@ -79,7 +80,31 @@ def load_brand(brand_dir: Path) -> None:
             )
             if report.rejected:
                 console.print(f"[yellow]{spec.path}: {report.rejected} rows rejected[/]")
+        load_catalog(brand_dir, progress)
     resolve_customers()
+
+
+BRAND_NAME = "Maison Démo"
+# A franchisee's till export, column by column, as `omnicanal import product_codes` reads it.
+FRANCHISE_COLUMNS = ["code_article=code", "libelle=name", "ean=gtin", "prix_ttc=price",
+                     "rayon=category"]  # fmt: skip
+
+
+def load_catalog(brand_dir: Path, progress: Progress) -> None:
+    """The master products, then each franchisee's own product file, mapped to them."""
+    report = import_file(
+        "products", brand_dir / "catalog" / "products.csv", progress,
+        defaults={"brand": BRAND_NAME},
+    )  # fmt: skip
+    if report.rejected:
+        console.print(f"[yellow]catalog/products.csv: {report.rejected} rows rejected[/]")
+    for path in sorted((brand_dir / "catalog" / "franchise").glob("*.csv")):
+        report = import_file(
+            "product_codes", path, progress,
+            column_map=parse_mapping(FRANCHISE_COLUMNS), defaults={"owner": path.stem},
+        )  # fmt: skip
+        if report.rejected:
+            console.print(f"[yellow]{path.name}: {report.rejected} rows rejected[/]")
 
 
 def resolve_customers() -> None:

@@ -58,6 +58,7 @@ def importer_kinds() -> list[str]:
 
 
 def load_importers() -> None:
+    from omnicanal.catalog import importers as _catalog  # noqa: F401
     from omnicanal.customers import importers as _customers  # noqa: F401
     from omnicanal.network import importers as _network  # noqa: F401
 

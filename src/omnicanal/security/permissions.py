@@ -22,6 +22,11 @@ class Permission(StrEnum):
     # Brand-wide stewardship of the referential: resolution runs, merges and splits, reviews,
     # GDPR export and erasure.
     CUSTOMERS_MANAGE = "customers:manage"
+    CATALOG_READ = "catalog:read"
+    # Send one's own product codes and settle how they map (a franchisee, a store system).
+    CATALOG_WRITE = "catalog:write"
+    # The brand's referential: master products, categories, assortment, every owner's codes.
+    CATALOG_MANAGE = "catalog:manage"
 
 
 class Role(StrEnum):
@@ -40,22 +45,45 @@ ALL_PERMISSIONS = frozenset(Permission)
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: ALL_PERMISSIONS,
     Role.HQ_ANALYST: frozenset(
-        {Permission.NETWORK_READ, Permission.EVENTS_READ, Permission.CUSTOMERS_READ}
+        {
+            Permission.NETWORK_READ,
+            Permission.EVENTS_READ,
+            Permission.CUSTOMERS_READ,
+            Permission.CATALOG_READ,
+        }
     ),
-    Role.PRICING_MANAGER: frozenset({Permission.NETWORK_READ}),
+    Role.PRICING_MANAGER: frozenset(
+        {
+            Permission.NETWORK_READ,
+            Permission.CATALOG_READ,
+            Permission.CATALOG_WRITE,
+            Permission.CATALOG_MANAGE,
+        }
+    ),
     Role.STORE_MANAGER: frozenset(
         {
             Permission.NETWORK_READ,
             Permission.NETWORK_WRITE,
             Permission.CUSTOMERS_READ,
             Permission.CUSTOMERS_WRITE,
+            Permission.CATALOG_READ,
         }
     ),
     Role.STORE_STAFF: frozenset(
-        {Permission.NETWORK_READ, Permission.CUSTOMERS_READ, Permission.CUSTOMERS_WRITE}
+        {
+            Permission.NETWORK_READ,
+            Permission.CUSTOMERS_READ,
+            Permission.CUSTOMERS_WRITE,
+            Permission.CATALOG_READ,
+        }
     ),
     Role.ADVISOR: frozenset(
-        {Permission.NETWORK_READ, Permission.CUSTOMERS_READ, Permission.CUSTOMERS_WRITE}
+        {
+            Permission.NETWORK_READ,
+            Permission.CUSTOMERS_READ,
+            Permission.CUSTOMERS_WRITE,
+            Permission.CATALOG_READ,
+        }
     ),
     Role.FRANCHISEE: frozenset(
         {
@@ -65,9 +93,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EVENTS_READ,
             Permission.CUSTOMERS_READ,
             Permission.CUSTOMERS_WRITE,
+            Permission.CATALOG_READ,
+            Permission.CATALOG_WRITE,
         }
     ),
-    Role.FINANCE: frozenset({Permission.NETWORK_READ, Permission.EVENTS_READ}),
+    Role.FINANCE: frozenset(
+        {Permission.NETWORK_READ, Permission.EVENTS_READ, Permission.CATALOG_READ}
+    ),
 }
 
 

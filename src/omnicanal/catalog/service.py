@@ -1,0 +1,536 @@
+"""Use cases of the catalog: categories, master products, local code mapping, assortment.
+
+Local codes are always seen through the principal's scope: a franchisee's key reads and sends
+its own codes only. `translate_codes` is what other domains call to read a feed's local codes
+as master SKUs; an unknown code is held in the review queue, never dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from omnicanal.catalog import mapping, rules, schemas
+from omnicanal.catalog.models import Assortment, Category, Product, ProductCode
+from omnicanal.catalog.rules import CodeStatus, MappingMethod
+from omnicanal.db import utcnow
+from omnicanal.errors import Conflict, Forbidden, InvalidInput, NotFound
+from omnicanal.events import emit
+from omnicanal.network import service as network_service
+from omnicanal.security.permissions import Permission, Principal, require
+
+# --- categories ----------------------------------------------------------------------------
+
+
+def list_categories(session: Session, principal: Principal) -> list[Category]:
+    require(principal, Permission.CATALOG_READ)
+    return list(session.scalars(select(Category).order_by(Category.code)))
+
+
+def _require_manage(principal: Principal) -> None:
+    require(principal, Permission.CATALOG_MANAGE)
+    if not principal.scope.is_brand:
+        raise Forbidden("only a brand-wide user or key can change the master catalog")
+
+
+def create_category(
+    session: Session, principal: Principal, data: schemas.CategoryCreate
+) -> Category:
+    _require_manage(principal)
+    if session.scalars(select(Category.id).where(Category.code == data.code)).first():
+        raise Conflict(f"a category with code {data.code!r} exists", field="code")
+    if data.parent_id and session.get(Category, data.parent_id) is None:
+        raise InvalidInput(f"unknown category {data.parent_id!r}", field="parent_id")
+    category = Category(**data.model_dump())
+    session.add(category)
+    session.flush()
+    return category
+
+
+def ensure_category_path(session: Session, path_text: str) -> Category:
+    """The category at `Femme > Robes`, created with its parents when missing."""
+    names = rules.split_category_path(path_text)
+    parent: Category | None = None
+    for depth in range(1, len(names) + 1):
+        code = rules.category_code(names[:depth])
+        category = session.scalars(select(Category).where(Category.code == code)).one_or_none()
+        if category is None:
+            category = Category(
+                code=code, name_fr=names[depth - 1], parent_id=parent.id if parent else None
+            )
+            session.add(category)
+            session.flush()
+        parent = category
+    assert parent is not None
+    return parent
+
+
+def category_paths(session: Session) -> dict[str, str]:
+    """Category id -> `Femme > Robes`."""
+    rows = session.execute(select(Category.id, Category.parent_id, Category.name_fr)).all()
+    by_id = {r.id: r for r in rows}
+    paths: dict[str, str] = {}
+    for row in rows:
+        names, current, seen = [], row, set()
+        while current is not None and current.id not in seen:
+            seen.add(current.id)
+            names.append(current.name_fr)
+            current = by_id.get(current.parent_id) if current.parent_id else None
+        paths[row.id] = " > ".join(reversed(names))
+    return paths
+
+
+# --- products ------------------------------------------------------------------------------
+
+
+def list_products(
+    session: Session, principal: Principal, filters: schemas.ProductFilter | None = None
+) -> list[Product]:
+    require(principal, Permission.CATALOG_READ)
+    f = filters or schemas.ProductFilter()
+    query = select(Product).order_by(Product.sku)
+    if f.q:
+        text = f.q.strip()
+        pattern = f"%{text.lower()}%"
+        clauses = [
+            func.lower(Product.sku).like(pattern),
+            func.lower(Product.name_fr).like(pattern),
+            func.lower(Product.name_en).like(pattern),
+        ]
+        gtin = rules.gtin_or_none(text)
+        if gtin:
+            clauses.append(Product.gtin == gtin)
+        query = query.where(or_(*clauses))
+    if f.brand:
+        query = query.where(func.lower(Product.brand) == f.brand.strip().lower())
+    if f.category_id:
+        query = query.where(Product.category_id == f.category_id)
+    if f.parent_id:
+        query = query.where(Product.parent_id == f.parent_id)
+    if f.status:
+        query = query.where(Product.status == f.status.value)
+    return list(session.scalars(query.limit(f.limit).offset(f.offset)))
+
+
+def get_product(session: Session, principal: Principal, product_id: str) -> Product:
+    """By id, or by SKU: integrators know SKUs."""
+    require(principal, Permission.CATALOG_READ)
+    product = session.get(Product, product_id) or get_product_by_sku(session, product_id)
+    if product is None:
+        raise NotFound(f"no product {product_id!r}", field="product_id")
+    return product
+
+
+def get_product_by_sku(session: Session, sku: str) -> Product | None:
+    return session.scalars(select(Product).where(Product.sku == sku)).one_or_none()
+
+
+def _check_references(session: Session, data: dict[str, Any], product_id: str | None) -> None:
+    if data.get("category_id") and session.get(Category, data["category_id"]) is None:
+        raise InvalidInput(f"unknown category {data['category_id']!r}", field="category_id")
+    parent_id = data.get("parent_id")
+    if parent_id:
+        parent = session.get(Product, parent_id)
+        if parent is None:
+            raise InvalidInput(f"unknown product {parent_id!r}", field="parent_id")
+        if parent.id == product_id or parent.parent_id is not None:
+            raise InvalidInput("a variant's parent is a model, not a variant", field="parent_id")
+    if data.get("gtin"):
+        owner = session.scalars(select(Product.id).where(Product.gtin == data["gtin"])).first()
+        if owner is not None and owner != product_id:
+            raise Conflict(f"GTIN {data['gtin']} belongs to another product", field="gtin")
+
+
+def create_product(session: Session, principal: Principal, data: schemas.ProductCreate) -> Product:
+    _require_manage(principal)
+    if get_product_by_sku(session, data.sku):
+        raise Conflict(f"a product with SKU {data.sku!r} exists", field="sku")
+    values = data.model_dump(mode="json")
+    _check_references(session, values, None)
+    product = Product(**values)
+    session.add(product)
+    session.flush()
+    emit(session, "product.created", _product_payload(product))
+    return product
+
+
+def update_product(
+    session: Session, principal: Principal, product_id: str, data: schemas.ProductUpdate
+) -> Product:
+    product = get_product(session, principal, product_id)
+    _require_manage(principal)
+    changes = data.model_dump(mode="json", exclude_unset=True)
+    for field in ("name_fr", "attributes", "variant_axes", "status"):
+        if field in changes and changes[field] is None:
+            raise InvalidInput(f"{field} cannot be null", field=field)
+    _check_references(session, changes, product.id)
+    for name, value in changes.items():
+        setattr(product, name, value)
+    session.flush()
+    emit(session, "product.updated", _product_payload(product))
+    return product
+
+
+def upsert_product(
+    session: Session, principal: Principal, data: schemas.ProductCreate
+) -> tuple[Product, bool]:
+    """Create the product with this SKU, or update it: what an import row means."""
+    existing = get_product_by_sku(session, data.sku)
+    if existing is None:
+        return create_product(session, principal, data), True
+    fields = data.model_dump(exclude={"sku"})
+    return update_product(session, principal, existing.id, schemas.ProductUpdate(**fields)), False
+
+
+def _product_payload(product: Product) -> dict[str, object]:
+    return schemas.ProductOut.model_validate(product).model_dump(mode="json")
+
+
+# --- code mapping --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Owner:
+    code: str
+    entity_id: str | None
+
+
+def _reachable_entities(session: Session, principal: Principal) -> set[str] | None:
+    """Entities whose codes the principal may see and send; None means all."""
+    scope = principal.scope
+    if scope.is_brand:
+        return None
+    if scope.entity_id is not None:
+        return {scope.entity_id}
+    owners = network_service.location_owners(session, sorted(scope.location_ids or ()))
+    return set(owners.values())
+
+
+def resolve_owner(session: Session, principal: Principal, owner: str | None) -> Owner:
+    """Who uses the codes: an entity by its code, or (brand-wide only) a system's name."""
+    reachable = _reachable_entities(session, principal)
+    if owner is None:
+        if reachable is None or len(reachable) != 1:
+            raise InvalidInput("say whose codes these are", field="owner")
+        entity = network_service.get_entity(session, _reader(principal), next(iter(reachable)))
+        return Owner(entity.code, entity.id)
+    entity = network_service.get_entity_by_code(session, owner)
+    if reachable is None:
+        return Owner(owner, entity.id if entity else None)
+    if entity is None or entity.id not in reachable:
+        # The same answer as for an owner that does not exist: do not reveal other entities.
+        raise InvalidInput(f"unknown owner {owner!r}", field="owner")
+    return Owner(entity.code, entity.id)
+
+
+def _reader(principal: Principal) -> Principal:
+    return Principal(
+        kind=principal.kind,
+        id=principal.id,
+        name=principal.name,
+        permissions=principal.permissions | {Permission.NETWORK_READ},
+        scope=principal.scope,
+    )
+
+
+def _scoped_codes(session: Session, principal: Principal):  # type: ignore[no-untyped-def]
+    query = select(ProductCode)
+    reachable = _reachable_entities(session, principal)
+    if reachable is not None:
+        query = query.where(ProductCode.owner_entity_id.in_(reachable))
+    return query
+
+
+@dataclass
+class _MatcherCache:
+    key: tuple[Any, ...]
+    matcher: mapping.Matcher
+    product_ids: dict[str, str]
+
+
+_CACHE: dict[str, _MatcherCache] = {}
+
+
+def matcher_for(
+    session: Session, settings: mapping.MappingSettings | None = None
+) -> tuple[mapping.Matcher, dict[str, str]]:
+    """The matcher over the current master catalog and SKU -> product id; rebuilt only when
+    the catalog changed (an import maps batch after batch with the same one)."""
+    bind = str(session.get_bind().url)
+    key = (
+        session.scalar(select(func.count(Product.id))),
+        session.scalar(select(func.max(Product.updated_at))),
+        settings,
+    )
+    cached = _CACHE.get(bind)
+    if cached is not None and cached.key == key:
+        return cached.matcher, cached.product_ids
+    paths = category_paths(session)
+    rows = session.execute(
+        select(
+            Product.id,
+            Product.sku,
+            Product.gtin,
+            Product.name_fr,
+            Product.brand,
+            Product.category_id,
+            Product.attributes,
+        ).where(Product.status != rules.ProductStatus.DISCONTINUED.value)
+    ).all()
+    items = []
+    for row in rows:
+        attributes = {k: str(v) for k, v in (row.attributes or {}).items() if v not in (None, "")}
+        price = attributes.get("base_price_cents") or attributes.get("price_minor")
+        items.append(
+            mapping.MasterItem(
+                sku=row.sku,
+                name=row.name_fr,
+                gtin=row.gtin,
+                brand=row.brand,
+                category=paths.get(row.category_id) if row.category_id else None,
+                attributes=attributes,
+                price_minor=int(price) if price and price.isdigit() else None,
+            )
+        )
+    matcher = mapping.Matcher(items, settings)
+    product_ids = {row.sku: row.id for row in rows}
+    _CACHE[bind] = _MatcherCache(key, matcher, product_ids)
+    return matcher, product_ids
+
+
+def _line_of(data: schemas.ProductLineIn) -> mapping.LocalLine:
+    return mapping.LocalLine(
+        code=data.code,
+        name=data.name,
+        gtin=data.gtin,
+        brand=data.brand,
+        category=data.category,
+        attributes={k: str(v) for k, v in data.attributes.items()},
+        price_minor=data.price_minor,
+    )
+
+
+def _apply_decision(code: ProductCode, decision: mapping.Decision, ids: dict[str, str]) -> None:
+    code.status = decision.status.value
+    code.product_id = ids.get(decision.sku) if decision.sku else None
+    code.method = decision.method.value if decision.method else None
+    code.score = decision.score
+    code.reason = decision.reason[:300]
+    code.candidates = [{"sku": c.sku, "score": c.score} for c in decision.candidates]
+
+
+def submit_lines(
+    session: Session,
+    principal: Principal,
+    lines: Sequence[schemas.ProductLineIn],
+    settings: mapping.MappingSettings | None = None,
+) -> tuple[list[ProductCode], int, int]:
+    """Map an owner's product lines: new codes are decided now; a code a person settled keeps
+    its decision. Returns the codes, how many were created and how many updated."""
+    require(principal, Permission.CATALOG_WRITE)
+    owners: dict[str | None, Owner] = {}
+    for line in lines:
+        if line.owner not in owners:
+            owners[line.owner] = resolve_owner(session, principal, line.owner)
+    keys = {(owners[line.owner].code, line.code) for line in lines}
+    existing: dict[tuple[str, str], ProductCode] = {}
+    for owner_code in {k[0] for k in keys}:
+        codes = [k[1] for k in keys if k[0] == owner_code]
+        for chunk in range(0, len(codes), 500):
+            for row in session.scalars(
+                select(ProductCode).where(
+                    ProductCode.owner == owner_code,
+                    ProductCode.code.in_(codes[chunk : chunk + 500]),
+                )
+            ):
+                existing[(row.owner, row.code)] = row
+    matcher, ids = matcher_for(session, settings)
+    result: list[ProductCode] = []
+    created = updated = 0
+    for line in lines:
+        owner = owners[line.owner]
+        sent = line.model_dump(mode="json", exclude={"owner", "code", "price"}, exclude_none=True)
+        code = existing.get((owner.code, line.code))
+        if code is None:
+            code = ProductCode(owner=owner.code, owner_entity_id=owner.entity_id, code=line.code)
+            session.add(code)
+            existing[(owner.code, line.code)] = code
+            created += 1
+        else:
+            updated += 1
+        code.line = sent
+        if code.decided_by is None:  # a person's decision stands until a person changes it
+            _apply_decision(code, matcher.match(_line_of(line)), ids)
+        result.append(code)
+    session.flush()
+    return result, created, updated
+
+
+def list_codes(
+    session: Session,
+    principal: Principal,
+    status: CodeStatus | None = None,
+    owner: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[ProductCode]:
+    require(principal, Permission.CATALOG_READ)
+    query = _scoped_codes(session, principal)
+    if status:
+        query = query.where(ProductCode.status == status.value)
+    if owner:
+        query = query.where(ProductCode.owner == owner)
+    query = query.order_by(ProductCode.owner, ProductCode.code).limit(limit).offset(offset)
+    return list(session.scalars(query))
+
+
+def get_code(session: Session, principal: Principal, code_id: str) -> ProductCode:
+    require(principal, Permission.CATALOG_READ)
+    code = session.scalars(
+        _scoped_codes(session, principal).where(ProductCode.id == code_id)
+    ).one_or_none()
+    if code is None:
+        raise NotFound(f"no product code {code_id!r}", field="code_id")
+    return code
+
+
+def decide_code(
+    session: Session, principal: Principal, code_id: str, data: schemas.CodeDecisionIn
+) -> ProductCode:
+    """A person settles a code: confirm the best candidate, map it by hand, or reject it."""
+    code = get_code(session, principal, code_id)
+    require(principal, Permission.CATALOG_WRITE)
+    if data.action == "reject":
+        code.status, code.product_id = CodeStatus.REJECTED.value, None
+        code.reason = data.reason or "rejected by a person"
+    else:
+        sku = data.sku
+        if data.action == "confirm":
+            if not code.candidates:
+                raise InvalidInput("this code has no candidate to confirm; map it", field="sku")
+            sku = sku or code.candidates[0]["sku"]
+        if not sku:
+            raise InvalidInput("mapping by hand needs the SKU", field="sku")
+        product = get_product_by_sku(session, sku)
+        if product is None:
+            raise InvalidInput(f"unknown SKU {sku!r}", field="sku")
+        code.status, code.product_id = CodeStatus.MAPPED.value, product.id
+        code.reason = data.reason or f"{data.action}ed by a person"
+    code.method = MappingMethod.MANUAL.value if code.status == CodeStatus.MAPPED else None
+    code.score = None
+    code.decided_by = f"{principal.kind}:{principal.id}"[:80]
+    code.decided_at = utcnow()
+    session.flush()
+    emit(
+        session, "product_code.decided", code_payload(session, code), entity_id=code.owner_entity_id
+    )
+    return code
+
+
+def code_payload(session: Session, code: ProductCode) -> dict[str, object]:
+    out = schemas.ProductCodeOut.model_validate(code)
+    if code.product_id:
+        product = session.get(Product, code.product_id)
+        out.sku = product.sku if product else None
+    return out.model_dump(mode="json")
+
+
+def translate_codes(
+    session: Session, principal: Principal, owner: str | None, codes: Sequence[str]
+) -> list[schemas.Translation]:
+    """Local codes as master SKUs, for feeds (sales, stock, prices) that carry local codes.
+    A code never seen is held as pending review, so that nobody loses it."""
+    require(principal, Permission.CATALOG_READ)
+    resolved = resolve_owner(session, principal, owner)
+    wanted = list(dict.fromkeys(codes))
+    rows = session.execute(
+        select(ProductCode.code, ProductCode.status, Product.sku)
+        .outerjoin(Product, Product.id == ProductCode.product_id)
+        .where(ProductCode.owner == resolved.code, ProductCode.code.in_(wanted))
+    ).all()
+    known = {r.code: r for r in rows}
+    for code in wanted:
+        if code not in known:
+            session.add(
+                ProductCode(
+                    owner=resolved.code,
+                    owner_entity_id=resolved.entity_id,
+                    code=code,
+                    status=CodeStatus.PENDING_REVIEW.value,
+                    reason="seen in a feed before its product file",
+                    line={},
+                    candidates=[],
+                )
+            )
+    session.flush()
+    out = []
+    for code in codes:
+        row = known.get(code)
+        if row is not None and row.status == CodeStatus.MAPPED.value:
+            out.append(schemas.Translation(code=code, sku=row.sku, status=CodeStatus.MAPPED))
+        else:
+            status = CodeStatus(row.status) if row is not None else CodeStatus.PENDING_REVIEW
+            out.append(schemas.Translation(code=code, sku=None, status=status))
+    return out
+
+
+# --- assortment ----------------------------------------------------------------------------
+
+
+def set_assortment(session: Session, principal: Principal, data: schemas.AssortmentIn) -> int:
+    """Add products to a channel's or a location's assortment; returns how many were new."""
+    _require_manage(principal)
+    if (data.channel_id is None) == (data.location_id is None):
+        raise InvalidInput("give a channel_id or a location_id, not both", field="channel_id")
+    if data.channel_id:
+        network_service.get_channel(session, _reader(principal), data.channel_id)
+    if data.location_id:
+        network_service.get_location(session, _reader(principal), data.location_id)
+    products = dict(
+        session.execute(select(Product.sku, Product.id).where(Product.sku.in_(data.skus))).all()
+    )
+    missing = [sku for sku in data.skus if sku not in products]
+    if missing:
+        raise InvalidInput(f"unknown SKU {missing[0]!r}", field="skus")
+    column = Assortment.channel_id if data.channel_id else Assortment.location_id
+    place = data.channel_id or data.location_id
+    present = set(
+        session.scalars(
+            select(Assortment.product_id).where(
+                column == place, Assortment.product_id.in_(products.values())
+            )
+        )
+    )
+    added = 0
+    for product_id in dict.fromkeys(products[sku] for sku in data.skus):
+        if product_id not in present:
+            session.add(
+                Assortment(
+                    product_id=product_id, channel_id=data.channel_id, location_id=data.location_id
+                )
+            )
+            added += 1
+    session.flush()
+    return added
+
+
+def assortment_skus(
+    session: Session,
+    principal: Principal,
+    channel_id: str | None = None,
+    location_id: str | None = None,
+) -> list[str]:
+    require(principal, Permission.CATALOG_READ)
+    if (channel_id is None) == (location_id is None):
+        raise InvalidInput("give a channel_id or a location_id, not both", field="channel_id")
+    if channel_id:
+        network_service.get_channel(session, _reader(principal), channel_id)
+        where = Assortment.channel_id == channel_id
+    else:
+        network_service.get_location(session, _reader(principal), location_id or "")
+        where = Assortment.location_id == location_id
+    query = select(Product.sku).join(Assortment, Assortment.product_id == Product.id).where(where)
+    return list(session.scalars(query.order_by(Product.sku)))
