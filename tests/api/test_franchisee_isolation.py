@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from omnicanal.catalog.models import ProductCode
 from omnicanal.customers.models import (
     ConsentEvent,
     Customer,
@@ -109,7 +110,19 @@ def _other_franchisee_objects(factory, brand: Brand) -> dict[str, str]:
         decision = Decision(kind="merge", actor="test", customer_ids=[customer.id])
         s.add_all([review, decision])
         s.flush()
+        code = ProductCode(
+            owner="FR-B",
+            owner_entity_id=brand.franchisee_b,
+            code="FRB-CODE-1",
+            status="pending_review",
+            line={"label": "SECRET B LABEL"},
+        )
+        s.add(code)
+        s.flush()
         fillers = {
+            "code_id": code.id,
+            # Master products are the brand's, readable by every franchisee: none is B's.
+            "product_id": "prd_not_of_b",
             "review_id": review.id,
             "decision_id": decision.id,
             "channel_id": channel.id,
@@ -132,7 +145,7 @@ OWN_WRITES = {("POST", "/api/v1/customers/records")}
 
 def _bodies(brand: Brand) -> dict[tuple[str, str], dict[str, Any]]:
     """For each write route, a body that tries to reach franchisee B."""
-    b = brand.franchisee_b
+    b, b_store = brand.franchisee_b, brand.store_b
     return {
         ("POST", "/api/v1/entities"): {"code": "FR-B2", "name": "B bis", "kind": "franchisee"},
         ("PATCH", "/api/v1/entities/{entity_id}"): {"name": "hijacked"},
@@ -162,7 +175,20 @@ def _bodies(brand: Brand) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/customers/{customer_id}/split"): {"record_ids": ["rec_x"]},
         ("POST", "/api/v1/customers/decisions/{decision_id}/undo"): {},
         ("POST", "/api/v1/customers/{customer_id}/erase"): {"reason": "asked by the customer"},
+        ("POST", "/api/v1/categories"): {"code": "B-CAT", "name_fr": "B"},
+        ("POST", "/api/v1/products"): {"sku": "B-SKU", "name_fr": "B"},
+        ("PATCH", "/api/v1/products/{product_id}"): {"name_fr": "hijacked"},
+        # B's codes, sent, translated or decided in B's name: refused as an unknown owner.
+        ("POST", "/api/v1/product-codes"): [{"owner": "FR-B", "code": "FRB-CODE-1", "label": "A"}],
+        ("POST", "/api/v1/product-codes/translate"): {"owner": "FR-B", "codes": ["FRB-CODE-1"]},
+        ("POST", "/api/v1/product-codes/{code_id}/decision"): {"action": "reject", "reason": "x"},
+        ("POST", "/api/v1/assortment"): {"skus": ["B-SKU"], "location_id": b_store},
     }  # fmt: skip
+
+
+def _queries(brand: Brand) -> dict[tuple[str, str], dict[str, str]]:
+    """Reads that need a query parameter: it names B's objects."""
+    return {("GET", "/api/v1/assortment"): {"location_id": brand.store_b}}
 
 
 def _snapshot(session: Session, brand: Brand) -> str:
@@ -177,6 +203,7 @@ def _snapshot(session: Session, brand: Brand) -> str:
         (User, User.scope_entity_id),
         (WebhookEndpoint, WebhookEndpoint.entity_id),
         (SourceRecord, SourceRecord.owner),
+        (ProductCode, ProductCode.owner_entity_id),
     ):
         for row in session.scalars(select(model).where(column == b).order_by(model.id)):
             rows.append({c.key: str(getattr(row, c.key)) for c in model.__table__.columns})
@@ -202,6 +229,8 @@ def _b_markers(session: Session, brand: Brand) -> set[str]:
         "Franchise Bêta",
         "SECRETNAME",
         "Secretname",
+        "FRB-CODE-1",
+        "SECRET B LABEL",
     }
     markers |= set(
         session.scalars(select(SourceRecord.id).where(SourceRecord.owner == brand.franchisee_b))
@@ -214,6 +243,11 @@ def _b_markers(session: Session, brand: Brand) -> set[str]:
         )
     )
     markers |= set(session.scalars(select(ConsentEvent.id)))
+    markers |= set(
+        session.scalars(
+            select(ProductCode.id).where(ProductCode.owner_entity_id == brand.franchisee_b)
+        )
+    )
     markers |= set(
         session.scalars(
             select(WebhookEndpoint.id).where(WebhookEndpoint.entity_id == brand.franchisee_b)
@@ -260,6 +294,9 @@ def test_franchisee_cannot_reach_another_franchisee_on_any_route(
             assert not missing, f"{method} {path}: no filler for {missing}; add one"
             url = path.format(**params)
             kwargs: dict[str, Any] = {"headers": headers}
+            query = _queries(brand).get((method, path))
+            if query is not None:
+                kwargs["params"] = query
             if method in {"POST", "PUT", "PATCH", "DELETE"}:
                 assert (method, path) in bodies, f"{method} {path}: add a body"
                 if bodies[(method, path)]:
@@ -268,14 +305,14 @@ def test_franchisee_cannot_reach_another_franchisee_on_any_route(
             walked += 1
             if (method, path) in OWN_WRITES:
                 assert response.status_code in {201, 403}, f"{method} {url}: {response.text[:300]}"
-            elif names or method != "GET":
+            elif names or query or method != "GET":
                 assert response.status_code in {403, 404, 422}, (
                     f"{method} {url} answered {response.status_code}: {response.text[:300]}"
                 )
             else:
                 assert response.status_code in {200, 403}, f"{method} {url}: {response.status_code}"
             # Echoing back an id the caller sent ("no entity 'ent_…'") reveals nothing.
-            sent = url + json.dumps(kwargs.get("json", {}))
+            sent = url + json.dumps(kwargs.get("json", {})) + json.dumps(query or {})
             leaked = [m for m in markers if m in response.text and m not in sent]
             assert not leaked, f"{method} {path} leaked {leaked}"
     assert walked >= 15
