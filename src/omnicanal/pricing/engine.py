@@ -223,6 +223,26 @@ class _State:
             for prefix in self.categories[i]:
                 self.by_category.setdefault(prefix, []).append(i)
 
+    def has_eligible(self, promotion: Promotion) -> bool:
+        """Whether `eligible` would choose a line, without listing them: with one product
+        condition, whether any of its values is among the cart's keys."""
+        c = promotion.conditions
+        if not c.targets_products:
+            return bool(self.all_lines)
+        conditions = [
+            (values, lines_by)
+            for values, lines_by in (
+                (c.skus, self.by_sku),
+                (c.categories, self.by_category),
+                (c.brands, self.by_brand),
+            )
+            if values is not None
+        ]
+        if len(conditions) == 1:
+            values, lines_by = conditions[0]
+            return not values.isdisjoint(lines_by)
+        return bool(self.eligible(promotion))
+
     def eligible(self, promotion: Promotion) -> list[int]:
         """The lines the promotion's product conditions choose (all lines when it has none)."""
         c = promotion.conditions
@@ -249,6 +269,8 @@ class _State:
 def _unmet(promotion: Promotion, ctx: QuoteContext, cart_amount: int) -> str | None:
     """The first context condition that does not hold, by name, or None."""
     c = promotion.conditions
+    if not c.checks_context:
+        return None
     if c.channels is not None and ctx.channel not in c.channels:
         return "channels"
     if c.locations is not None and ctx.location not in c.locations:
@@ -361,8 +383,7 @@ def quote(
         if not promotion.active_at(context.at) or promotion.currency != cart.currency:
             continue
         unmet = _unmet(promotion, context, state.cart_amount)
-        eligible = state.eligible(promotion) if unmet is None else []
-        if unmet is None and not eligible:
+        if unmet is None and not state.has_eligible(promotion):
             unmet = "products"
         if unmet is not None:
             if coupon is not None:
@@ -377,7 +398,9 @@ def quote(
             if promotion.stacking_group is not None and promotion.stacking_group in groups_taken
             else _limit_refusal(promotion, context, usage)
         )
-        effect = None if stop else _effect(promotion, eligible, state, coupon)
+        # the lines are listed only for a promotion that may apply: most candidates of a busy
+        # cart are refused (their stacking group taken) and need only know that one line matches
+        effect = None if stop else _effect(promotion, state.eligible(promotion), state, coupon)
         if effect is None and stop is None:
             if coupon is not None:
                 refusals.append(
@@ -497,6 +520,8 @@ def _effect(
         )
         return _Effect(adjustment, eligible, [], action.factor)
     amounts = [state.amounts[i] for i in eligible]
+    if not any(amounts):  # lines already free: no action takes anything off nothing
+        return None
     quantities = [state.quantities[i] for i in eligible]
     discounts, params = _discounts(action, eligible, amounts, quantities, state)
     if not any(discounts):
@@ -586,6 +611,8 @@ def _every_group(
     full group are discounted by `basis_points`."""
     size = buy + get
     n_units = sum(quantities)
+    if n_units < size:  # not one full group
+        return [0] * len(amounts)
     full = (n_units // size) * size
 
     def discounted_before(position: int) -> int:  # discounted positions p < position
