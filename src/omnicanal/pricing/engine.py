@@ -212,54 +212,39 @@ class _State:
         self.delivery = cart.delivery
         self.delivery_discount = 0
         self.all_lines = list(range(len(cart.lines)))
-        # key -> lines, so that a promotion on a few SKUs looks them up instead of scanning
-        self.by_sku: dict[str, list[int]] = {}
-        self.by_category: dict[str, list[int]] = {}
-        self.by_brand: dict[str, list[int]] = {}
+        # key -> lines, by product condition, so that a promotion on a few SKUs looks them up
+        # instead of scanning the cart
+        by_sku: dict[str, list[int]] = {}
+        by_category: dict[str, list[int]] = {}
+        by_brand: dict[str, list[int]] = {}
         for i, line in enumerate(cart.lines):
-            self.by_sku.setdefault(line.sku, []).append(i)
+            by_sku.setdefault(line.sku, []).append(i)
             if line.brand is not None:
-                self.by_brand.setdefault(line.brand, []).append(i)
+                by_brand.setdefault(line.brand, []).append(i)
             for prefix in self.categories[i]:
-                self.by_category.setdefault(prefix, []).append(i)
+                by_category.setdefault(prefix, []).append(i)
+        self.lines_by = {"skus": by_sku, "categories": by_category, "brands": by_brand}
+        # the same keys as sets: a set against a set is checked from the smaller side
+        self.keys = {name: frozenset(lines) for name, lines in self.lines_by.items()}
 
     def has_eligible(self, promotion: Promotion) -> bool:
         """Whether `eligible` would choose a line, without listing them: with one product
         condition, whether any of its values is among the cart's keys."""
-        c = promotion.conditions
-        if not c.targets_products:
-            return bool(self.all_lines)
-        conditions = [
-            (values, lines_by)
-            for values, lines_by in (
-                (c.skus, self.by_sku),
-                (c.categories, self.by_category),
-                (c.brands, self.by_brand),
-            )
-            if values is not None
-        ]
-        if len(conditions) == 1:
-            values, lines_by = conditions[0]
-            return not values.isdisjoint(lines_by)
+        products = promotion.conditions.products
+        if len(products) == 1:
+            name, values = products[0]
+            return not values.isdisjoint(self.keys[name])
         return bool(self.eligible(promotion))
 
     def eligible(self, promotion: Promotion) -> list[int]:
         """The lines the promotion's product conditions choose (all lines when it has none)."""
-        c = promotion.conditions
-        if not c.targets_products:
+        products = promotion.conditions.products
+        if not products:
             return self.all_lines
         chosen: set[int] | None = None
-        for values, lines_by in (
-            (c.skus, self.by_sku),
-            (c.categories, self.by_category),
-            (c.brands, self.by_brand),
-        ):
-            if values is None:
-                continue
-            if len(values) <= len(lines_by):
-                found = {i for v in values for i in lines_by.get(v, ())}
-            else:
-                found = {i for key, lines in lines_by.items() if key in values for i in lines}
+        for name, values in products:
+            lines_by = self.lines_by[name]
+            found = {i for key in self.keys[name] & values for i in lines_by[key]}
             chosen = found if chosen is None else chosen & found
             if not chosen:
                 return []
@@ -269,8 +254,6 @@ class _State:
 def _unmet(promotion: Promotion, ctx: QuoteContext, cart_amount: int) -> str | None:
     """The first context condition that does not hold, by name, or None."""
     c = promotion.conditions
-    if not c.checks_context:
-        return None
     if c.channels is not None and ctx.channel not in c.channels:
         return "channels"
     if c.locations is not None and ctx.location not in c.locations:
@@ -382,7 +365,11 @@ def quote(
             continue
         if not promotion.active_at(context.at) or promotion.currency != cart.currency:
             continue
-        unmet = _unmet(promotion, context, state.cart_amount)
+        unmet = (
+            _unmet(promotion, context, state.cart_amount)
+            if promotion.conditions.checks_context
+            else None
+        )
         if unmet is None and not state.has_eligible(promotion):
             unmet = "products"
         if unmet is not None:

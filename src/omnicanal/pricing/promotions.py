@@ -54,9 +54,9 @@ class Conditions:
     first_order: bool = False  # only on the customer's first order
     zone: ZoneInfo = field(init=False, repr=False, compare=False)
     # derived once here, read on every quote: whether any condition on the context (channel,
-    # place, time, customer, cart amount) or on the products is set
+    # place, time, customer, cart amount) is set, and the product conditions that are, by name
     checks_context: bool = field(init=False, repr=False, compare=False)
-    targets_products: bool = field(init=False, repr=False, compare=False)
+    products: tuple[tuple[str, frozenset[str]], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in _SETS:
@@ -109,8 +109,14 @@ class Conditions:
         object.__setattr__(
             self, "checks_context", self.first_order or any(v is not None for v in context)
         )
-        products = (self.skus, self.categories, self.brands)
-        object.__setattr__(self, "targets_products", any(v is not None for v in products))
+        products = (("skus", self.skus), ("categories", self.categories), ("brands", self.brands))
+        object.__setattr__(
+            self, "products", tuple((name, v) for name, v in products if v is not None)
+        )
+
+    @property
+    def targets_products(self) -> bool:
+        return bool(self.products)
 
 
 @dataclass(frozen=True, slots=True)
