@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from math import lcm
 from typing import Literal
 
@@ -193,6 +194,7 @@ def _check_cart(cart: Cart, ctx: QuoteContext) -> None:
         raise InvalidInput("a delivery fee cannot be negative", field="delivery.fee")
 
 
+@lru_cache(maxsize=4096)  # a catalogue has a few hundred categories, and every cart line names one
 def _prefixes(category: str) -> frozenset[str]:
     parts = [p for p in category.split("/") if p]
     return frozenset("/".join(parts[: i + 1]) for i in range(len(parts)))
@@ -441,8 +443,11 @@ def _finish(
     fee = cart.delivery.fee if cart.delivery else 0
     points = 0
     if loyalty is not None:
-        pairs = zip(state.amounts, state.multipliers, strict=True)
-        earned = sum((Decimal(amount) * m for amount, m in pairs), Decimal(0))
+        # amounts are whole and far below Decimal's precision: summing the unmultiplied ones as
+        # integers first gives the same exact total
+        pairs = list(zip(state.amounts, state.multipliers, strict=True))
+        plain = sum(amount for amount, m in pairs if m == 1)
+        earned = sum((Decimal(amount) * m for amount, m in pairs if m != 1), Decimal(plain))
         points = int(earned * loyalty.points_per_unit / loyalty.minor_per_unit)
     return Quote(
         currency=cart.currency,
