@@ -97,7 +97,8 @@ class LoyaltyRules:
 # -- what goes out ----------------------------------------------------------------------------
 # The per-line and per-promotion records below are made by the hundred in every quote (a
 # cart-wide promotion touches every line): they are plain slotted dataclasses, not frozen ones,
-# whose construction costs twice as much. Nothing in the engine changes them once made.
+# whose construction costs twice as much. Nothing in the engine changes them once made; the
+# `Quote` that holds them stays frozen.
 
 
 @dataclass(slots=True)
@@ -107,7 +108,7 @@ class LineAdjustment:
     amount: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class QuoteLine:
     sku: str
     quantity: int
@@ -521,7 +522,7 @@ def _effect(
     discounts, params = _discounts(action, eligible, amounts, quantities, state)
     if not any(discounts):
         return None
-    touched = tuple(i for i, d in zip(eligible, discounts, strict=True) if d)
+    touched = tuple([i for i, d in zip(eligible, discounts, strict=True) if d])
     adjustment = Adjustment(
         promotion.id, promotion.name, action.kind, sum(discounts), "items", touched, params, coupon
     )
@@ -634,6 +635,9 @@ def _every_group(
 def _bundles(
     amounts: list[int], quantities: list[int], skus: list[str], action: BundlePrice
 ) -> tuple[list[int], dict[str, object]]:
+    present = set(skus)
+    if any(component.isdisjoint(present) for component in action.components):
+        return [0] * len(amounts), {}  # a component the cart lacks: not one bundle
     left = list(quantities)
     order = _by_unit_value(amounts, quantities)
     used = [0] * len(amounts)
