@@ -518,7 +518,9 @@ def _effect(
     amounts = [state.amounts[i] for i in eligible]
     if not any(amounts):  # lines already free: no action takes anything off nothing
         return None
-    quantities = [state.quantities[i] for i in eligible]
+    # only actions that count units read the quantities (a percent or a threshold does not)
+    counts_units = not isinstance(action, PercentOff | SpendThreshold)
+    quantities = [state.quantities[i] for i in eligible] if counts_units else []
     discounts, params = _discounts(action, eligible, amounts, quantities, state)
     if not any(discounts):
         return None
