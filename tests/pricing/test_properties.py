@@ -30,6 +30,7 @@ from omnicanal.pricing import (
     SpendTier,
     quote,
 )
+from omnicanal.pricing.engine import _State
 
 from .builders import context
 
@@ -154,3 +155,31 @@ def test_the_index_checks_fewer_promotions_and_finds_the_same_price(
         cart, context("web"), PromotionSet(promotions, indexed=False), loyalty=LoyaltyRules()
     )
     assert indexed == every
+
+
+def _some(values: list[str]) -> st.SearchStrategy[frozenset[str] | None]:
+    return st.none() | st.frozensets(st.sampled_from(values), min_size=1, max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(carts, st.builds(Conditions, skus=_some(SKUS), categories=_some(CATEGORIES),
+                        brands=_some(BRANDS)))  # fmt: skip
+def test_a_promotion_chooses_exactly_the_lines_all_its_product_conditions_hold_for(
+    cart: Cart, conditions: Conditions
+) -> None:
+    # the quote first asks only whether one line matches, and lists the lines when it applies
+    def holds(line: CartLine) -> bool:
+        in_category = conditions.categories is None or any(
+            line.category == c or line.category.startswith(f"{c}/") for c in conditions.categories
+        )
+        return (
+            (conditions.skus is None or line.sku in conditions.skus)
+            and in_category
+            and (conditions.brands is None or line.brand in conditions.brands)
+        )
+
+    state = _State(cart)
+    promotion = Promotion("p", PercentOff(Decimal(10)), conditions)
+    expected = [i for i, line in enumerate(cart.lines) if holds(line)]
+    assert state.eligible(promotion) == expected
+    assert state.has_eligible(promotion) == bool(expected)

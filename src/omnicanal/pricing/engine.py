@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from math import lcm
 from typing import Literal
 
@@ -94,16 +95,20 @@ class LoyaltyRules:
 
 
 # -- what goes out ----------------------------------------------------------------------------
+# The per-line and per-promotion records below are made by the hundred in every quote (a
+# cart-wide promotion touches every line): they are plain slotted dataclasses, not frozen ones,
+# whose construction costs twice as much. Nothing in the engine changes them once made; the
+# `Quote` that holds them stays frozen.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LineAdjustment:
     promotion_id: str
     reason: str
     amount: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class QuoteLine:
     sku: str
     quantity: int
@@ -115,7 +120,7 @@ class QuoteLine:
     adjustments: tuple[LineAdjustment, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Adjustment:
     """One promotion applied: its reason code (the action's kind) and the data of the sentence
     that explains it ("20 % off", "buy 2 get 1 free", "10 € off from 50 €")."""
@@ -130,7 +135,7 @@ class Adjustment:
     coupon: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Refusal:
     code: str  # coupon_unknown, coupon_expired, usage_limit_reached, ... (see REFUSALS)
     promotion_id: str | None = None
@@ -193,6 +198,7 @@ def _check_cart(cart: Cart, ctx: QuoteContext) -> None:
         raise InvalidInput("a delivery fee cannot be negative", field="delivery.fee")
 
 
+@lru_cache(maxsize=4096)  # a catalogue has a few hundred categories, and every cart line names one
 def _prefixes(category: str) -> frozenset[str]:
     parts = [p for p in category.split("/") if p]
     return frozenset("/".join(parts[: i + 1]) for i in range(len(parts)))
@@ -212,34 +218,39 @@ class _State:
         self.delivery = cart.delivery
         self.delivery_discount = 0
         self.all_lines = list(range(len(cart.lines)))
-        # key -> lines, so that a promotion on a few SKUs looks them up instead of scanning
-        self.by_sku: dict[str, list[int]] = {}
-        self.by_category: dict[str, list[int]] = {}
-        self.by_brand: dict[str, list[int]] = {}
+        # key -> lines, by product condition, so that a promotion on a few SKUs looks them up
+        # instead of scanning the cart
+        by_sku: dict[str, list[int]] = {}
+        by_category: dict[str, list[int]] = {}
+        by_brand: dict[str, list[int]] = {}
         for i, line in enumerate(cart.lines):
-            self.by_sku.setdefault(line.sku, []).append(i)
+            by_sku.setdefault(line.sku, []).append(i)
             if line.brand is not None:
-                self.by_brand.setdefault(line.brand, []).append(i)
+                by_brand.setdefault(line.brand, []).append(i)
             for prefix in self.categories[i]:
-                self.by_category.setdefault(prefix, []).append(i)
+                by_category.setdefault(prefix, []).append(i)
+        self.lines_by = {"skus": by_sku, "categories": by_category, "brands": by_brand}
+        # the same keys as sets: a set against a set is checked from the smaller side
+        self.keys = {name: frozenset(lines) for name, lines in self.lines_by.items()}
+
+    def has_eligible(self, promotion: Promotion) -> bool:
+        """Whether `eligible` would choose a line, without listing them: with one product
+        condition, whether any of its values is among the cart's keys."""
+        products = promotion.conditions.products
+        if len(products) == 1:
+            name, values = products[0]
+            return not values.isdisjoint(self.keys[name])
+        return bool(self.eligible(promotion))
 
     def eligible(self, promotion: Promotion) -> list[int]:
         """The lines the promotion's product conditions choose (all lines when it has none)."""
-        c = promotion.conditions
-        if not c.targets_products:
+        products = promotion.conditions.products
+        if not products:
             return self.all_lines
         chosen: set[int] | None = None
-        for values, lines_by in (
-            (c.skus, self.by_sku),
-            (c.categories, self.by_category),
-            (c.brands, self.by_brand),
-        ):
-            if values is None:
-                continue
-            if len(values) <= len(lines_by):
-                found = {i for v in values for i in lines_by.get(v, ())}
-            else:
-                found = {i for key, lines in lines_by.items() if key in values for i in lines}
+        for name, values in products:
+            lines_by = self.lines_by[name]
+            found = {i for key in self.keys[name] & values for i in lines_by[key]}
             chosen = found if chosen is None else chosen & found
             if not chosen:
                 return []
@@ -360,9 +371,12 @@ def quote(
             continue
         if not promotion.active_at(context.at) or promotion.currency != cart.currency:
             continue
-        unmet = _unmet(promotion, context, state.cart_amount)
-        eligible = state.eligible(promotion) if unmet is None else []
-        if unmet is None and not eligible:
+        unmet = (
+            _unmet(promotion, context, state.cart_amount)
+            if promotion.conditions.checks_context
+            else None
+        )
+        if unmet is None and not state.has_eligible(promotion):
             unmet = "products"
         if unmet is not None:
             if coupon is not None:
@@ -377,7 +391,9 @@ def quote(
             if promotion.stacking_group is not None and promotion.stacking_group in groups_taken
             else _limit_refusal(promotion, context, usage)
         )
-        effect = None if stop else _effect(promotion, eligible, state, coupon)
+        # the lines are listed only for a promotion that may apply: most candidates of a busy
+        # cart are refused (their stacking group taken) and need only know that one line matches
+        effect = None if stop else _effect(promotion, state.eligible(promotion), state, coupon)
         if effect is None and stop is None:
             if coupon is not None:
                 refusals.append(
@@ -431,8 +447,11 @@ def _finish(
     fee = cart.delivery.fee if cart.delivery else 0
     points = 0
     if loyalty is not None:
-        pairs = zip(state.amounts, state.multipliers, strict=True)
-        earned = sum((Decimal(amount) * m for amount, m in pairs), Decimal(0))
+        # amounts are whole and far below Decimal's precision: summing the unmultiplied ones as
+        # integers first gives the same exact total
+        pairs = list(zip(state.amounts, state.multipliers, strict=True))
+        plain = sum(amount for amount, m in pairs if m == 1)
+        earned = sum((Decimal(amount) * m for amount, m in pairs if m != 1), Decimal(plain))
         points = int(earned * loyalty.points_per_unit / loyalty.minor_per_unit)
     return Quote(
         currency=cart.currency,
@@ -497,11 +516,15 @@ def _effect(
         )
         return _Effect(adjustment, eligible, [], action.factor)
     amounts = [state.amounts[i] for i in eligible]
-    quantities = [state.quantities[i] for i in eligible]
+    if not any(amounts):  # lines already free: no action takes anything off nothing
+        return None
+    # only actions that count units read the quantities (a percent or a threshold does not)
+    counts_units = not isinstance(action, PercentOff | SpendThreshold)
+    quantities = [state.quantities[i] for i in eligible] if counts_units else []
     discounts, params = _discounts(action, eligible, amounts, quantities, state)
     if not any(discounts):
         return None
-    touched = tuple(i for i, d in zip(eligible, discounts, strict=True) if d)
+    touched = tuple([i for i, d in zip(eligible, discounts, strict=True) if d])
     adjustment = Adjustment(
         promotion.id, promotion.name, action.kind, sum(discounts), "items", touched, params, coupon
     )
@@ -517,12 +540,12 @@ def _commit(effect: _Effect, state: _State) -> None:
             state.multipliers[i] = max(state.multipliers[i], effect.factor)
     else:
         state.cart_amount -= adjustment.amount
+        amounts, line_adjustments = state.amounts, state.line_adjustments
+        promotion_id, reason = adjustment.promotion_id, adjustment.reason
         for i, d in zip(effect.eligible, effect.discounts, strict=True):
             if d:
-                state.amounts[i] -= d
-                state.line_adjustments[i].append(
-                    LineAdjustment(adjustment.promotion_id, adjustment.reason, d)
-                )
+                amounts[i] -= d
+                line_adjustments[i].append(LineAdjustment(promotion_id, reason, d))
 
 
 def _discounts(
@@ -586,6 +609,8 @@ def _every_group(
     full group are discounted by `basis_points`."""
     size = buy + get
     n_units = sum(quantities)
+    if n_units < size:  # not one full group
+        return [0] * len(amounts)
     full = (n_units // size) * size
 
     def discounted_before(position: int) -> int:  # discounted positions p < position
@@ -612,6 +637,9 @@ def _every_group(
 def _bundles(
     amounts: list[int], quantities: list[int], skus: list[str], action: BundlePrice
 ) -> tuple[list[int], dict[str, object]]:
+    present = set(skus)
+    if any(component.isdisjoint(present) for component in action.components):
+        return [0] * len(amounts), {}  # a component the cart lacks: not one bundle
     left = list(quantities)
     order = _by_unit_value(amounts, quantities)
     used = [0] * len(amounts)

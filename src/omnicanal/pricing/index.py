@@ -79,12 +79,9 @@ class PromotionSet:
         if not self.indexed:
             return self.promotions
         ranks = set(self._all)
-        for key in skus:
-            ranks.update(self._sku.get(key, ()))
-        for key in categories:
-            ranks.update(self._category.get(key, ()))
-        for key in brands:
-            ranks.update(self._brand.get(key, ()))
+        for filed, keys in ((self._sku, skus), (self._category, categories), (self._brand, brands)):
+            for key in filed.keys() & keys:  # only the cart's keys that some promotion is under
+                ranks.update(filed[key])
         if channel is not None:
             ranks.update(self._channel.get(channel, ()))
         for key in coupon_promotions:

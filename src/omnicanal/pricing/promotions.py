@@ -53,6 +53,10 @@ class Conditions:
     brands: frozenset[str] | None = None
     first_order: bool = False  # only on the customer's first order
     zone: ZoneInfo = field(init=False, repr=False, compare=False)
+    # derived once here, read on every quote: whether any condition on the context (channel,
+    # place, time, customer, cart amount) is set, and the product conditions that are, by name
+    checks_context: bool = field(init=False, repr=False, compare=False)
+    products: tuple[tuple[str, frozenset[str]], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in _SETS:
@@ -100,10 +104,19 @@ class Conditions:
             raise InvalidPromotion(
                 f"unknown time zone {self.timezone!r}", field="conditions.timezone"
             ) from exc
+        context = (self.channels, self.locations, self.weekdays, self.hours, self.segments,
+                   self.loyalty_tiers, self.customers, self.min_cart)  # fmt: skip
+        object.__setattr__(
+            self, "checks_context", self.first_order or any(v is not None for v in context)
+        )
+        products = (("skus", self.skus), ("categories", self.categories), ("brands", self.brands))
+        object.__setattr__(
+            self, "products", tuple((name, v) for name, v in products if v is not None)
+        )
 
     @property
     def targets_products(self) -> bool:
-        return self.skus is not None or self.categories is not None or self.brands is not None
+        return bool(self.products)
 
 
 @dataclass(frozen=True, slots=True)

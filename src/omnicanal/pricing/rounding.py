@@ -43,9 +43,9 @@ def spread_shares(numerators: Sequence[int], denominator: int) -> list[int]:
     floors = [n // denominator for n in numerators]
     left = total - sum(floors)
     if left:
-        by_remainder = sorted(
-            range(len(numerators)), key=lambda i: (-(numerators[i] % denominator), i)
-        )
+        # largest remainder first; the sort is stable, so ties stay in line order
+        remainders = [-(n % denominator) for n in numerators]
+        by_remainder = sorted(range(len(numerators)), key=remainders.__getitem__)
         for i in by_remainder[:left]:
             floors[i] += 1
     return floors
