@@ -3,8 +3,10 @@
 from decimal import Decimal
 
 import pytest
+from pydantic import ValidationError
 
 from omnicanal.catalog.buybox import BuyBoxReason, Exclusion, MixedCurrencies, Offer, select_buy_box
+from omnicanal.config import Settings
 
 
 def offer(offer_id: str, price: int, **kwargs) -> Offer:  # type: ignore[no-untyped-def]
@@ -115,3 +117,15 @@ def test_different_currencies_are_refused_naming_them() -> None:
 def test_a_negative_tolerance_is_refused() -> None:
     with pytest.raises(ValueError, match="tolerance"):
         select_buy_box([offer("a", 1000)], -1)
+
+
+@pytest.mark.parametrize("value", ["-1", "101", "five"])
+def test_the_tolerance_setting_is_checked_at_start(value: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("OMNICANAL_BUYBOX_BRAND_TOLERANCE_PERCENT", value)
+    with pytest.raises(ValidationError, match="buybox_brand_tolerance_percent"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_the_tolerance_setting_defaults_to_five_percent(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("OMNICANAL_BUYBOX_BRAND_TOLERANCE_PERCENT", raising=False)
+    assert Settings(_env_file=None).buybox_brand_tolerance_percent == Decimal(5)  # type: ignore[call-arg]
