@@ -7,6 +7,7 @@ marketplace shows anyway, but which other seller holds the box is not said to a 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,9 +18,11 @@ from omnicanal.catalog.service import _reachable_entities, _reader, get_product
 from omnicanal.errors import Conflict, Forbidden, InvalidInput
 from omnicanal.events import emit
 from omnicanal.network import service as network_service
-from omnicanal.network.models import Entity
 from omnicanal.network.rules import EntityKind
 from omnicanal.security.permissions import Permission, Principal, require
+
+if TYPE_CHECKING:
+    from omnicanal.network.models import Entity
 
 # The brand sells its own offers through its head office or its web shop.
 BRAND_SELLER_KINDS = frozenset({EntityKind.HQ.value, EntityKind.WEB_SHOP.value})
