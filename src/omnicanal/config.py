@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,6 +52,13 @@ class Settings(BaseSettings):
     resolution_engine: str = Field(
         default="duckdb",
         description="Batch identity resolution: duckdb (in-process) or spark (PySpark).",
+    )
+    buybox_brand_tolerance_percent: Decimal = Field(
+        default=Decimal(5),
+        ge=0,
+        le=100,
+        description="The brand's own marketplace offer keeps the buy box while its landed "
+        "price is at most this percentage above the best third-party one.",
     )
     dispatcher_interval_seconds: float = 1.0
     run_dispatcher: bool = Field(

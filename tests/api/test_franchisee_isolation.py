@@ -183,6 +183,11 @@ def _bodies(brand: Brand) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/product-codes/translate"): {"owner": "FR-B", "codes": ["FRB-CODE-1"]},
         ("POST", "/api/v1/product-codes/{code_id}/decision"): {"action": "reject", "reason": "x"},
         ("POST", "/api/v1/assortment"): {"skus": ["B-SKU"], "location_id": b_store},
+        # In B's name (refused as an unknown seller); a seller's own offer is proven below.
+        ("PUT", "/api/v1/products/{product_id}/offers"): {
+            "seller": "FR-B", "price_minor": 1, "currency": "EUR", "stock_quantity": 1,
+            "delivery_days": 1,
+        },
     }  # fmt: skip
 
 
@@ -332,3 +337,54 @@ def test_franchisee_lists_show_only_its_own_network(
     for row in response.json():
         owner = row.get("owner_entity_id") or row.get("entity_id") or row["id"]
         assert owner == brand.franchisee_a
+
+
+@pytest.mark.parametrize("who", ["franchisee", "seller"])
+def test_a_franchisee_or_seller_key_cannot_reach_another_sellers_offer(
+    client, factory, brand: Brand, admin_headers, who: str
+) -> None:
+    """Offers on a real product: another seller's offer is neither changed nor shown."""
+    product = client.post(
+        "/api/v1/products", json={"sku": "OFFER-1", "name_fr": "Offre"}, headers=admin_headers
+    ).json()["id"]
+    sellers = {}
+    for code in ("SELLER-A", "SELLER-B"):
+        sellers[code] = client.post(
+            "/api/v1/entities",
+            json={"code": code, "name": f"Secret {code}", "kind": "marketplace_seller"},
+            headers=admin_headers,
+        ).json()["id"]
+    url = f"/api/v1/products/{product}/offers"
+    offer = {"price_minor": 5000, "currency": "EUR", "stock_quantity": 2, "delivery_days": 3}
+    theirs = client.put(url, json={**offer, "seller": "SELLER-B"}, headers=admin_headers)
+    assert theirs.status_code == 200, theirs.text
+    before = client.get(url, headers=admin_headers).json()
+    markers = {sellers["SELLER-B"], "SELLER-B", "Secret SELLER-B"}
+    markers |= {o["id"] for o in before["offers"]}
+
+    entity = brand.franchisee_a if who == "franchisee" else sellers["SELLER-A"]
+    headers = issue_key(factory, FRANCHISEE_PERMISSIONS, entity_id=entity)
+    hijack = client.put(
+        url, json={**offer, "price_minor": 1, "seller": "SELLER-B"}, headers=headers
+    )
+    assert hijack.status_code == 422 and hijack.json()["field"] == "seller", hijack.text
+    own = client.put(url, json={**offer, "price_minor": 4000}, headers=headers)
+    # A franchisee is no marketplace seller; a seller's key sets its own offer.
+    assert own.status_code == (422 if who == "franchisee" else 200), own.text
+    listing = client.get(url, headers=headers)
+    assert listing.status_code == 200
+    # Echoing back the seller code the caller sent ("unknown seller 'SELLER-B'") reveals nothing.
+    for response, sent in ((hijack, "SELLER-B"), (own, ""), (listing, "")):
+        leaked = [m for m in markers if m in response.text and m != sent]
+        assert not leaked, f"leaked {leaked}"
+    after = client.get(url, headers=admin_headers).json()
+
+    def of_b(listing: dict[str, Any]) -> list[dict[str, Any]]:
+        # Whether B's offer is featured may change with A's offer; the offer itself may not.
+        return [
+            {k: v for k, v in o.items() if k != "featured"}
+            for o in listing["offers"]
+            if o["seller"] == "SELLER-B"
+        ]
+
+    assert of_b(after) == of_b(before) and len(of_b(after)) == 1

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from omnicanal.api.deps import DB, CurrentPrincipal
-from omnicanal.catalog import schemas, service
+from omnicanal.catalog import offers, schemas, service
 from omnicanal.catalog.rules import CodeStatus
 
 router = APIRouter(tags=["catalog"])
@@ -46,6 +46,26 @@ def update_product(
     product_id: str, body: schemas.ProductUpdate, db: DB, principal: CurrentPrincipal
 ):
     return service.update_product(db, principal, product_id, body)
+
+
+@router.get("/products/{product_id}/offers", response_model=schemas.ProductOffersOut)
+def list_offers(product_id: str, request: Request, db: DB, principal: CurrentPrincipal):
+    """The marketplace offers, the featured one (buy box) first, with the reason it won."""
+    tolerance = request.app.state.settings.buybox_brand_tolerance_percent
+    return offers.list_offers(db, principal, product_id, tolerance)
+
+
+@router.put("/products/{product_id}/offers", response_model=schemas.ProductOffersOut)
+def set_offer(
+    product_id: str,
+    body: schemas.OfferIn,
+    request: Request,
+    db: DB,
+    principal: CurrentPrincipal,
+):
+    """A seller sets its own offer (a brand-wide key names the seller); one per seller."""
+    tolerance = request.app.state.settings.buybox_brand_tolerance_percent
+    return offers.set_offer(db, principal, product_id, body, tolerance)
 
 
 @router.get("/product-codes", response_model=list[schemas.ProductCodeOut])

@@ -1,4 +1,5 @@
-"""Tables of the catalog: categories, master products, local code mappings, assortment."""
+"""Tables of the catalog: categories, master products, local code mappings, assortment,
+marketplace offers."""
 
 from __future__ import annotations
 
@@ -93,3 +94,27 @@ class Assortment(TimestampMixin, Base):
     location_id: Mapped[str | None] = mapped_column(
         ForeignKey("locations.id"), default=None, index=True
     )
+
+
+class Offer(TimestampMixin, Base):
+    """A seller's marketplace offer for a master product: the brand's own (an HQ or web-shop
+    entity) or a third-party marketplace seller's. One per seller and product."""
+
+    __tablename__ = "catalog_offers"
+    __table_args__ = (
+        UniqueConstraint("product_id", "seller_entity_id", name="uq_catalog_offers_seller"),
+    )
+
+    id: Mapped[str] = id_column("ofr")
+    product_id: Mapped[str] = mapped_column(ForeignKey("catalog_products.id"), index=True)
+    seller_entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
+    seller: Mapped[str] = mapped_column(String(64))  # the entity's code, as ProductCode.owner
+    is_brand: Mapped[bool]
+    price_minor: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    shipping_minor: Mapped[int] = mapped_column(default=0)
+    stock_quantity: Mapped[int]
+    delivery_days: Mapped[int]
+    # The seller's rating in tenths of a star (0 to 50); None until the brand rates it.
+    rating_tenths: Mapped[int | None] = mapped_column(default=None)
+    active: Mapped[bool] = mapped_column(default=True)

@@ -230,3 +230,74 @@ class AssortmentIn(BaseModel):
     skus: list[str] = Field(min_length=1, max_length=10_000)
     channel_id: str | None = None
     location_id: str | None = None
+
+
+class OfferIn(BaseModel):
+    """A seller's offer for a product. A seller's key sets its own; a brand-wide user or key
+    names the seller by its entity code."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seller: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Entity code of the seller (HQ or web shop for the brand's own offer, or "
+        "a marketplace seller); a key scoped to the seller may leave it out.",
+    )
+    price_minor: int = Field(ge=0, description="Price in minor units (cents).", examples=[6690])
+    currency: str = Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])
+    shipping_minor: int = Field(default=0, ge=0, description="Delivery fee in minor units.")
+    stock_quantity: int = Field(ge=0)
+    delivery_days: int = Field(ge=0, le=365, description="Delivery promise, in days.")
+    seller_rating: Decimal | None = Field(
+        default=None,
+        ge=0,
+        le=5,
+        decimal_places=1,
+        description="0 to 5 in tenths; set by the brand, not by the seller itself.",
+    )
+    active: bool = True
+
+
+class OfferOut(BaseModel):
+    id: str
+    product_id: str
+    seller: str
+    seller_entity_id: str
+    is_brand: bool
+    price_minor: int
+    currency: str
+    shipping_minor: int
+    landed_minor: int
+    stock_quantity: int
+    delivery_days: int
+    seller_rating: Decimal | None
+    active: bool
+    featured: bool
+    excluded_because: str | None = Field(
+        default=None, description="inactive or out_of_stock: why it cannot be featured."
+    )
+    created_at: datetime
+    updated_at: datetime
+
+
+class BuyBoxOut(BaseModel):
+    """Which offer is featured and the figures that decided it. A seller's key sees the
+    figures, but not which other seller's offer won."""
+
+    featured_offer_id: str | None
+    reason: str
+    currency: str | None
+    featured_landed_minor: int | None
+    runner_up_landed_minor: int | None
+    best_third_party_landed_minor: int | None
+    brand_landed_minor: int | None
+    brand_ceiling_minor: Decimal | None
+    tolerance_percent: Decimal
+
+
+class ProductOffersOut(BaseModel):
+    product_id: str
+    sku: str
+    offers: list[OfferOut]
+    buy_box: BuyBoxOut
