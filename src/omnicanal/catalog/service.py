@@ -198,7 +198,7 @@ class Owner:
     entity_id: str | None
 
 
-def _reachable_entities(session: Session, principal: Principal) -> set[str] | None:
+def reachable_entities(session: Session, principal: Principal) -> set[str] | None:
     """Entities whose codes the principal may see and send; None means all."""
     scope = principal.scope
     if scope.is_brand:
@@ -211,11 +211,11 @@ def _reachable_entities(session: Session, principal: Principal) -> set[str] | No
 
 def resolve_owner(session: Session, principal: Principal, owner: str | None) -> Owner:
     """Who uses the codes: an entity by its code, or (brand-wide only) a system's name."""
-    reachable = _reachable_entities(session, principal)
+    reachable = reachable_entities(session, principal)
     if owner is None:
         if reachable is None or len(reachable) != 1:
             raise InvalidInput("say whose codes these are", field="owner")
-        entity = network_service.get_entity(session, _reader(principal), next(iter(reachable)))
+        entity = network_service.get_entity(session, reader_of(principal), next(iter(reachable)))
         return Owner(entity.code, entity.id)
     entity = network_service.get_entity_by_code(session, owner)
     if reachable is None:
@@ -226,7 +226,7 @@ def resolve_owner(session: Session, principal: Principal, owner: str | None) -> 
     return Owner(entity.code, entity.id)
 
 
-def _reader(principal: Principal) -> Principal:
+def reader_of(principal: Principal) -> Principal:
     return Principal(
         kind=principal.kind,
         id=principal.id,
@@ -238,7 +238,7 @@ def _reader(principal: Principal) -> Principal:
 
 def _scoped_codes(session: Session, principal: Principal):  # type: ignore[no-untyped-def]
     query = select(ProductCode)
-    reachable = _reachable_entities(session, principal)
+    reachable = reachable_entities(session, principal)
     if reachable is not None:
         query = query.where(ProductCode.owner_entity_id.in_(reachable))
     return query
@@ -486,9 +486,9 @@ def set_assortment(session: Session, principal: Principal, data: schemas.Assortm
     if (data.channel_id is None) == (data.location_id is None):
         raise InvalidInput("give a channel_id or a location_id, not both", field="channel_id")
     if data.channel_id:
-        network_service.get_channel(session, _reader(principal), data.channel_id)
+        network_service.get_channel(session, reader_of(principal), data.channel_id)
     if data.location_id:
-        network_service.get_location(session, _reader(principal), data.location_id)
+        network_service.get_location(session, reader_of(principal), data.location_id)
     products = dict(
         session.execute(select(Product.sku, Product.id).where(Product.sku.in_(data.skus))).all()
     )
@@ -527,10 +527,10 @@ def assortment_skus(
     if (channel_id is None) == (location_id is None):
         raise InvalidInput("give a channel_id or a location_id, not both", field="channel_id")
     if channel_id:
-        network_service.get_channel(session, _reader(principal), channel_id)
+        network_service.get_channel(session, reader_of(principal), channel_id)
         where = Assortment.channel_id == channel_id
     else:
-        network_service.get_location(session, _reader(principal), location_id or "")
+        network_service.get_location(session, reader_of(principal), location_id or "")
         where = Assortment.location_id == location_id
     query = select(Product.sku).join(Assortment, Assortment.product_id == Product.id).where(where)
     return list(session.scalars(query.order_by(Product.sku)))
