@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from omnicanal.catalog import buybox, schemas
 from omnicanal.catalog.models import Offer
-from omnicanal.catalog.service import get_product, reachable_entities, reader_of
+from omnicanal.catalog.service import get_product, reader_of
 from omnicanal.errors import Conflict, Forbidden, InvalidInput
 from omnicanal.events import emit
 from omnicanal.network import service as network_service
@@ -31,7 +31,7 @@ THIRD_PARTY_SELLER_KINDS = frozenset({EntityKind.MARKETPLACE_SELLER.value})
 
 def _seller(session: Session, principal: Principal, code: str | None) -> Entity:
     """The seller making the offer: the principal's own entity, or (brand-wide) any seller."""
-    reachable = reachable_entities(session, principal)
+    reachable = network_service.reachable_entities(session, principal)
     if code is None:
         if reachable is None or len(reachable) != 1:
             raise InvalidInput("say which seller makes the offer", field="seller")
@@ -144,7 +144,7 @@ def list_offers(
         box = buybox.select_buy_box([_candidate(o) for o in offers], tolerance_percent)
     except buybox.MixedCurrencies as exc:  # refused on write; kept for rows older than that
         raise Conflict(str(exc), field="currency") from None
-    reachable = reachable_entities(session, principal)
+    reachable = network_service.reachable_entities(session, principal)
     visible = [o for o in offers if reachable is None or o.seller_entity_id in reachable]
     seen = {o.id for o in visible}
     rows = [

@@ -198,20 +198,9 @@ class Owner:
     entity_id: str | None
 
 
-def reachable_entities(session: Session, principal: Principal) -> set[str] | None:
-    """Entities whose codes the principal may see and send; None means all."""
-    scope = principal.scope
-    if scope.is_brand:
-        return None
-    if scope.entity_id is not None:
-        return {scope.entity_id}
-    owners = network_service.location_owners(session, sorted(scope.location_ids or ()))
-    return set(owners.values())
-
-
 def resolve_owner(session: Session, principal: Principal, owner: str | None) -> Owner:
     """Who uses the codes: an entity by its code, or (brand-wide only) a system's name."""
-    reachable = reachable_entities(session, principal)
+    reachable = network_service.reachable_entities(session, principal)
     if owner is None:
         if reachable is None or len(reachable) != 1:
             raise InvalidInput("say whose codes these are", field="owner")
@@ -238,7 +227,7 @@ def reader_of(principal: Principal) -> Principal:
 
 def _scoped_codes(session: Session, principal: Principal):  # type: ignore[no-untyped-def]
     query = select(ProductCode)
-    reachable = reachable_entities(session, principal)
+    reachable = network_service.reachable_entities(session, principal)
     if reachable is not None:
         query = query.where(ProductCode.owner_entity_id.in_(reachable))
     return query

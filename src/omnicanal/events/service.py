@@ -32,17 +32,6 @@ EVENT_TYPE = re.compile(r"^(\*|[a-z0-9_]+(\.[a-z0-9_]+)*(\.\*)?)$")
 # --- scope ----------------------------------------------------------------------------------
 
 
-def _reachable_entities(session: Session, principal: Principal) -> set[str] | None:
-    """The entities whose events and endpoints the principal reaches; None means all of them."""
-    scope = principal.scope
-    if scope.is_brand:
-        return None
-    if scope.entity_id is not None:
-        return {scope.entity_id}
-    owners = network_service.location_owners(session, sorted(scope.location_ids or ()))
-    return set(owners.values())
-
-
 def _reaches(reachable: set[str] | None, entity_id: str | None) -> bool:
     # Brand-wide objects (no entity) belong to brand-wide principals only.
     return reachable is None or (entity_id is not None and entity_id in reachable)
@@ -63,7 +52,7 @@ def list_events(
     """Latest events first; `type` is exact (`order.placed`) or a family (`order.*`)."""
     require(principal, Permission.EVENTS_READ)
     query = select(OutboxEvent).order_by(OutboxEvent.occurred_at.desc(), OutboxEvent.id.desc())
-    reachable = _reachable_entities(session, principal)
+    reachable = network_service.reachable_entities(session, principal)
     if reachable is not None:
         query = query.where(OutboxEvent.entity_id.in_(reachable))
     if type:
@@ -152,7 +141,7 @@ def _owner_for_new_endpoint(
         if scope.entity_id is not None:
             return scope.entity_id
         raise InvalidInput("name the entity whose events the endpoint receives", field="entity_id")
-    reachable = _reachable_entities(session, principal)
+    reachable = network_service.reachable_entities(session, principal)
     # Same answer for another franchisee's entity as for one that does not exist.
     if not _reaches(reachable, entity_id) or session.get(Entity, entity_id) is None:
         raise InvalidInput(f"unknown entity {entity_id!r}", field="entity_id")
@@ -178,7 +167,7 @@ def create_endpoint(session: Session, principal: Principal, data: NewEndpoint) -
 def list_endpoints(session: Session, principal: Principal) -> list[WebhookEndpoint]:
     require(principal, Permission.WEBHOOKS_MANAGE)
     query = select(WebhookEndpoint).order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)
-    reachable = _reachable_entities(session, principal)
+    reachable = network_service.reachable_entities(session, principal)
     if reachable is not None:
         query = query.where(WebhookEndpoint.entity_id.in_(reachable))
     return list(session.scalars(query))
@@ -188,7 +177,7 @@ def get_endpoint(session: Session, principal: Principal, endpoint_id: str) -> We
     require(principal, Permission.WEBHOOKS_MANAGE)
     endpoint = session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None or not _reaches(
-        _reachable_entities(session, principal), endpoint.entity_id
+        network_service.reachable_entities(session, principal), endpoint.entity_id
     ):
         raise NotFound(f"no webhook endpoint {endpoint_id!r}", field="endpoint_id")
     return endpoint
@@ -251,7 +240,7 @@ def _sees_delivery(session: Session, principal: Principal, delivery: Delivery) -
     if not delivery.target.startswith(routing.WEBHOOK):
         return False  # in-process subscribers are the brand's own plumbing
     endpoint = session.get(WebhookEndpoint, delivery.target.removeprefix(routing.WEBHOOK))
-    reachable = _reachable_entities(session, principal)
+    reachable = network_service.reachable_entities(session, principal)
     return endpoint is not None and _reaches(reachable, endpoint.entity_id)
 
 

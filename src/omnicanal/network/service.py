@@ -59,6 +59,17 @@ def location_owners(session: Session, location_ids: Sequence[str]) -> dict[str, 
     return {row.id: row.owner_entity_id for row in rows}
 
 
+def reachable_entities(session: Session, principal: Principal) -> set[str] | None:
+    """The entities a principal reaches (its own, or the owners of its locations); None means
+    all of them (a brand-wide principal)."""
+    scope = principal.scope
+    if scope.is_brand:
+        return None
+    if scope.entity_id is not None:
+        return {scope.entity_id}
+    return set(location_owners(session, sorted(scope.location_ids or ())).values())
+
+
 def location_ids_of_scope(session: Session, scope: Scope) -> list[str] | None:
     """The locations a scope reaches; None means all of them."""
     if scope.is_brand:
