@@ -142,3 +142,38 @@ def test_the_simulated_brand_files_load_and_map(tmp_path, factory, brand) -> Non
     right = sum(1 for r in rows if r.sku == truth[("FR-ALPES", r.code)])
     wrong = sum(1 for r in rows if r.sku and r.sku != truth[("FR-ALPES", r.code)])
     assert right / len(rows) >= 0.9 and wrong / len(rows) <= 0.01
+
+
+def test_a_file_imported_again_keeps_a_persons_decision(tmp_path, factory, brand) -> None:
+    from omnicanal.catalog import schemas
+    from omnicanal.catalog import service as catalog
+
+    (tmp_path / "products.csv").write_text(PRODUCTS, encoding="utf-8")
+    _run(factory, "products", tmp_path / "products.csv")
+    path = tmp_path / "FR-A.csv"
+    path.write_text(
+        "code_article;libelle;ean;prix_ttc;rayon\n"
+        'ALP100002;PLAID ALMA ÉCRU;;"39,90";MAISON\n'
+        'ALP100003;ROBE PORTEFEUILLE LINA NOIR;;"79,90";FEMME\n'
+        'ALP100003;ROBE PORTEFEUILLE LINA NOIR;;"79,90";FEMME\n',
+        encoding="utf-8",
+    )
+    first = _run(factory, "product_codes", path, FRANCHISE_MAP, {"owner": "FR-A"})
+    assert (first.created, first.updated, first.rejected) == (2, 1, 0)
+    with factory.begin() as session:
+        held = session.scalars(select(ProductCode).where(ProductCode.code == "ALP100003")).one()
+        catalog.decide_code(
+            session, SYSTEM, held.id, schemas.CodeDecisionIn(action="map", sku="MD-00000-NOIR-36")
+        )
+        plaid = session.scalars(select(ProductCode).where(ProductCode.code == "ALP100002")).one()
+        plaid_seen = plaid.updated_at
+
+    again = _run(factory, "product_codes", path, FRANCHISE_MAP, {"owner": "FR-A"})
+    assert (again.created, again.updated, again.rejected) == (0, 3, 0)
+    with factory() as session:
+        codes = {c.code: c for c in session.scalars(select(ProductCode))}
+        skus = dict(session.execute(select(Product.id, Product.sku)).all())
+    assert len(codes) == 2
+    assert codes["ALP100003"].method == "manual" and codes["ALP100003"].decided_by
+    assert skus[codes["ALP100003"].product_id] == "MD-00000-NOIR-36"
+    assert codes["ALP100002"].updated_at == plaid_seen  # nothing changed, nothing written

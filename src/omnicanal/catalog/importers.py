@@ -61,8 +61,7 @@ def import_product_code(session: Session, principal: Principal, row: dict[str, A
 def write_product_codes(
     session: Session, principal: Principal, lines: list[schemas.ProductLineIn]
 ) -> tuple[int, int]:
-    _, created, updated = service.submit_lines(session, principal, lines)
-    return created, updated
+    return service.store_lines(session, principal, lines)
 
 
 register_importer("products", import_product)

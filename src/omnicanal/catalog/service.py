@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from omnicanal.catalog import mapping, rules, schemas
 from omnicanal.catalog.models import Assortment, Category, Product, ProductCode
 from omnicanal.catalog.rules import CodeStatus, MappingMethod
-from omnicanal.db import utcnow
+from omnicanal.db import new_id, utcnow
 from omnicanal.errors import Conflict, Forbidden, InvalidInput, NotFound
 from omnicanal.events import emit
 from omnicanal.network import service as network_service
@@ -302,13 +302,42 @@ def _line_of(data: schemas.ProductLineIn) -> mapping.LocalLine:
     )
 
 
+def _decision_values(decision: mapping.Decision, ids: dict[str, str]) -> dict[str, Any]:
+    return {
+        "status": decision.status.value,
+        "product_id": ids.get(decision.sku) if decision.sku else None,
+        "method": decision.method.value if decision.method else None,
+        "score": decision.score,
+        "reason": decision.reason[:300],
+        "candidates": [{"sku": c.sku, "score": c.score} for c in decision.candidates],
+    }
+
+
+_DECISION_FIELDS = ("status", "product_id", "method", "score", "reason", "candidates")
+
+
 def _apply_decision(code: ProductCode, decision: mapping.Decision, ids: dict[str, str]) -> None:
-    code.status = decision.status.value
-    code.product_id = ids.get(decision.sku) if decision.sku else None
-    code.method = decision.method.value if decision.method else None
-    code.score = decision.score
-    code.reason = decision.reason[:300]
-    code.candidates = [{"sku": c.sku, "score": c.score} for c in decision.candidates]
+    for name, value in _decision_values(decision, ids).items():
+        setattr(code, name, value)
+
+
+def _owners_of(
+    session: Session, principal: Principal, lines: Sequence[schemas.ProductLineIn]
+) -> dict[str | None, Owner]:
+    owners: dict[str | None, Owner] = {}
+    for line in lines:
+        if line.owner not in owners:
+            owners[line.owner] = resolve_owner(session, principal, line.owner)
+    return owners
+
+
+def _custom_plans(session: Session) -> None:
+    """On PostgreSQL, plan the code look-ups of this transaction with their values. psycopg
+    prepares a statement run five times, and PostgreSQL then keeps a generic plan made while
+    the table was still small: a sequential scan that an import of 50 000 codes pays on every
+    batch (0.3 s a look-up at the end, against 10 ms with the unique index)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def submit_lines(
@@ -320,12 +349,10 @@ def submit_lines(
     """Map an owner's product lines: new codes are decided now; a code a person settled keeps
     its decision. Returns the codes, how many were created and how many updated."""
     require(principal, Permission.CATALOG_WRITE)
-    owners: dict[str | None, Owner] = {}
-    for line in lines:
-        if line.owner not in owners:
-            owners[line.owner] = resolve_owner(session, principal, line.owner)
+    owners = _owners_of(session, principal, lines)
     keys = {(owners[line.owner].code, line.code) for line in lines}
     existing: dict[tuple[str, str], ProductCode] = {}
+    _custom_plans(session)
     for owner_code in {k[0] for k in keys}:
         codes = [k[1] for k in keys if k[0] == owner_code]
         for chunk in range(0, len(codes), 500):
@@ -356,6 +383,79 @@ def submit_lines(
         result.append(code)
     session.flush()
     return result, created, updated
+
+
+_CODE_COLUMNS = (
+    ProductCode.id,
+    ProductCode.owner,
+    ProductCode.code,
+    ProductCode.line,
+    ProductCode.status,
+    ProductCode.product_id,
+    ProductCode.method,
+    ProductCode.score,
+    ProductCode.reason,
+    ProductCode.candidates,
+    ProductCode.decided_by,
+)
+
+
+def store_lines(
+    session: Session,
+    principal: Principal,
+    lines: Sequence[schemas.ProductLineIn],
+    settings: mapping.MappingSettings | None = None,
+) -> tuple[int, int]:
+    """What `submit_lines` does, for an import's batch: the same decisions, with one query for
+    the codes already known, one bulk insert for the new ones and one bulk update for the known
+    ones that changed, and no ORM object per line. Returns how many were created and updated."""
+    require(principal, Permission.CATALOG_WRITE)
+    owners = _owners_of(session, principal, lines)
+    keys = {(owners[line.owner].code, line.code) for line in lines}
+    known: dict[tuple[str, str], dict[str, Any]] = {}
+    _custom_plans(session)
+    for owner_code in {k[0] for k in keys}:
+        codes = [k[1] for k in keys if k[0] == owner_code]
+        for chunk in range(0, len(codes), 500):
+            for row in session.execute(
+                select(*_CODE_COLUMNS).where(
+                    ProductCode.owner == owner_code,
+                    ProductCode.code.in_(codes[chunk : chunk + 500]),
+                )
+            ).mappings():
+                known[(row["owner"], row["code"])] = dict(row)
+    matcher, ids = matcher_for(session, settings)
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    created = updated = 0
+    for line in lines:
+        owner = owners[line.owner]
+        key = (owner.code, line.code)
+        row = rows.get(key)
+        if row is None and key in known:
+            row = rows[key] = dict(known[key])
+        if row is None:
+            row = rows[key] = {"id": new_id("pcd"), "owner": owner.code, "code": line.code,
+                               "owner_entity_id": owner.entity_id, "decided_by": None}  # fmt: skip
+            created += 1
+        else:
+            updated += 1
+        row["line"] = line.model_dump(
+            mode="json", exclude={"owner", "code", "price"}, exclude_none=True
+        )
+        if row["decided_by"] is None:  # a person's decision stands until a person changes it
+            row.update(_decision_values(matcher.match(_line_of(line)), ids))
+    now = utcnow()
+    new = [{**r, "created_at": now, "updated_at": now} for k, r in rows.items() if k not in known]
+    changed = [
+        {name: r[name] for name in ("id", "line", *_DECISION_FIELDS)} | {"updated_at": now}
+        for k, r in rows.items()
+        if k in known and r != known[k]
+    ]
+    if new:
+        session.execute(insert(ProductCode), new)
+    if changed:
+        session.execute(update(ProductCode), changed)
+    return created, updated
 
 
 def list_codes(
