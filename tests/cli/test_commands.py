@@ -59,6 +59,11 @@ def test_demo_builds_the_simulated_brand_and_prints_one_login_per_role(data_dir:
             ).all()
         )
         assert statuses["mapped"] > 0.85 * sum(statuses.values()), "franchise codes mapped"
+    # The demo says what became of the franchisees' codes, with the same counts.
+    assert (
+        f"{sum(statuses.values()):,} franchisee product codes → {statuses['mapped']:,} mapped"
+        in " ".join(result.output.split())
+    )
 
     again = invoke("demo", "--no-serve", "--scale", "tiny")
     assert again.exit_code == 0

@@ -458,6 +458,12 @@ def store_lines(
     return created, updated
 
 
+def code_counts(session: Session) -> dict[str, int]:
+    """How many local codes are in each status, brand-wide (for summaries)."""
+    query = select(ProductCode.status, func.count()).group_by(ProductCode.status)
+    return {status: count for status, count in session.execute(query)}
+
+
 def list_codes(
     session: Session,
     principal: Principal,

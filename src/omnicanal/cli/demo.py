@@ -105,6 +105,14 @@ def load_catalog(brand_dir: Path, progress: Progress) -> None:
         )  # fmt: skip
         if report.rejected:
             console.print(f"[yellow]{path.name}: {report.rejected} rows rejected[/]")
+    from omnicanal.catalog import service as catalog_service
+
+    with session_factory()() as session:
+        counts = catalog_service.code_counts(session)
+    console.print(
+        f"{sum(counts.values()):,} franchisee product codes → {counts.get('mapped', 0):,} mapped "
+        f"to the catalog, {counts.get('pending_review', 0):,} waiting for a person"
+    )
 
 
 def resolve_customers() -> None:
