@@ -6,7 +6,7 @@ as master SKUs; an unknown code is held in the review queue, never dropped."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -340,6 +340,27 @@ def _custom_plans(session: Session) -> None:
         session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
+def _known_codes(
+    session: Session, keys: set[tuple[str, str]], columns: Sequence[Any]
+) -> Iterator[Any]:
+    """The stored codes among these (owner, code) keys, as rows of `columns`, 500 a query."""
+    _custom_plans(session)
+    for owner_code in {k[0] for k in keys}:
+        codes = [k[1] for k in keys if k[0] == owner_code]
+        for chunk in range(0, len(codes), 500):
+            yield from session.execute(
+                select(*columns).where(
+                    ProductCode.owner == owner_code,
+                    ProductCode.code.in_(codes[chunk : chunk + 500]),
+                )
+            )
+
+
+def _sent(line: schemas.ProductLineIn) -> dict[str, Any]:
+    """What an owner sent about a code, as kept with it."""
+    return line.model_dump(mode="json", exclude={"owner", "code", "price"}, exclude_none=True)
+
+
 def submit_lines(
     session: Session,
     principal: Principal,
@@ -351,24 +372,12 @@ def submit_lines(
     require(principal, Permission.CATALOG_WRITE)
     owners = _owners_of(session, principal, lines)
     keys = {(owners[line.owner].code, line.code) for line in lines}
-    existing: dict[tuple[str, str], ProductCode] = {}
-    _custom_plans(session)
-    for owner_code in {k[0] for k in keys}:
-        codes = [k[1] for k in keys if k[0] == owner_code]
-        for chunk in range(0, len(codes), 500):
-            for row in session.scalars(
-                select(ProductCode).where(
-                    ProductCode.owner == owner_code,
-                    ProductCode.code.in_(codes[chunk : chunk + 500]),
-                )
-            ):
-                existing[(row.owner, row.code)] = row
+    existing = {(c.owner, c.code): c for (c,) in _known_codes(session, keys, (ProductCode,))}
     matcher, ids = matcher_for(session, settings)
     result: list[ProductCode] = []
     created = updated = 0
     for line in lines:
         owner = owners[line.owner]
-        sent = line.model_dump(mode="json", exclude={"owner", "code", "price"}, exclude_none=True)
         code = existing.get((owner.code, line.code))
         if code is None:
             code = ProductCode(owner=owner.code, owner_entity_id=owner.entity_id, code=line.code)
@@ -377,7 +386,7 @@ def submit_lines(
             created += 1
         else:
             updated += 1
-        code.line = sent
+        code.line = _sent(line)
         if code.decided_by is None:  # a person's decision stands until a person changes it
             _apply_decision(code, matcher.match(_line_of(line)), ids)
         result.append(code)
@@ -412,18 +421,10 @@ def store_lines(
     require(principal, Permission.CATALOG_WRITE)
     owners = _owners_of(session, principal, lines)
     keys = {(owners[line.owner].code, line.code) for line in lines}
-    known: dict[tuple[str, str], dict[str, Any]] = {}
-    _custom_plans(session)
-    for owner_code in {k[0] for k in keys}:
-        codes = [k[1] for k in keys if k[0] == owner_code]
-        for chunk in range(0, len(codes), 500):
-            for row in session.execute(
-                select(*_CODE_COLUMNS).where(
-                    ProductCode.owner == owner_code,
-                    ProductCode.code.in_(codes[chunk : chunk + 500]),
-                )
-            ).mappings():
-                known[(row["owner"], row["code"])] = dict(row)
+    known = {
+        (row.owner, row.code): dict(row._mapping)
+        for row in _known_codes(session, keys, _CODE_COLUMNS)
+    }
     matcher, ids = matcher_for(session, settings)
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     created = updated = 0
@@ -439,9 +440,7 @@ def store_lines(
             created += 1
         else:
             updated += 1
-        row["line"] = line.model_dump(
-            mode="json", exclude={"owner", "code", "price"}, exclude_none=True
-        )
+        row["line"] = _sent(line)
         if row["decided_by"] is None:  # a person's decision stands until a person changes it
             row.update(_decision_values(matcher.match(_line_of(line)), ids))
     now = utcnow()
