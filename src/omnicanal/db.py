@@ -179,4 +179,5 @@ def load_all_models() -> None:
     from omnicanal.events import models as _events  # noqa: F401
     from omnicanal.imports import models as _imports  # noqa: F401
     from omnicanal.network import models as _network  # noqa: F401
+    from omnicanal.pricing import models as _pricing  # noqa: F401
     from omnicanal.security import models as _security  # noqa: F401

@@ -26,6 +26,7 @@ from omnicanal.db import utcnow
 from omnicanal.events import emit
 from omnicanal.events.models import Delivery, OutboxEvent, WebhookEndpoint
 from omnicanal.network.models import Channel, Entity, Location
+from omnicanal.pricing.models import PricePolicy, PriceRow, PromotionRow, Redemption
 from omnicanal.security.models import ApiKey, User
 from omnicanal.security.permissions import ROLE_PERMISSIONS, Role
 from tests.conftest import Brand, create_user, issue_key
@@ -118,6 +119,14 @@ def _other_franchisee_objects(factory, brand: Brand) -> dict[str, str]:
             line={"label": "SECRET B LABEL"},
         )
         s.add(code)
+        # B's own store price, its price policy, and an order of B's that redeemed a promotion
+        s.add(PriceRow(sku="ANY-SKU", amount_minor=4200, currency="EUR", location="FRB-01"))
+        s.add(PricePolicy(entity_id=brand.franchisee_b, mode="free"))
+        s.add(PromotionRow(id="BRAND-PROMO", definition={"id": "BRAND-PROMO", "action": {
+            "kind": "percent_off", "percent": "10"}}))  # fmt: skip
+        s.flush()
+        s.add(Redemption(order_ref="FRB-ORDER-1", promotion_id="BRAND-PROMO", discount_minor=1,
+                         channel="store:FRB", location="FRB-01"))  # fmt: skip
         s.flush()
         fillers = {
             "code_id": code.id,
@@ -130,6 +139,10 @@ def _other_franchisee_objects(factory, brand: Brand) -> dict[str, str]:
             "delivery_id": delivery.id,
             "record_id": record.id,
             "customer_id": customer.id,
+            "order_ref": "FRB-ORDER-1",
+            # Promotions are the brand's, readable by every franchisee: none is B's.
+            "promotion_id": "promo_not_of_b",
+            "entity": "FR-B",
         }
     key_b = issue_key(factory, ["network:read"], entity_id=brand.franchisee_b, name="key of B")
     with factory() as s:
@@ -188,6 +201,25 @@ def _bodies(brand: Brand) -> dict[tuple[str, str], dict[str, Any]]:
             "seller": "FR-B", "price_minor": 1, "currency": "EUR", "stock_quantity": 1,
             "delivery_days": 1,
         },
+        # Priced, redeemed or released at B's store: refused as outside the scope.
+        ("POST", "/api/v1/pricing/quote"): {
+            "channel": "store:FRB", "location": "FRB-01", "lines": [{"sku": "X", "quantity": 1}]
+        },
+        ("POST", "/api/v1/pricing/redemptions"): {
+            "channel": "store:FRB", "location": "FRB-01", "order_ref": "A-1",
+            "lines": [{"sku": "X", "quantity": 1}],
+        },
+        ("DELETE", "/api/v1/pricing/redemptions/{order_ref}"): {},
+        ("POST", "/api/v1/pricing/prices"): [{"sku": "ANY-SKU", "amount": 1, "location": "FRB-01"}],
+        ("PUT", "/api/v1/pricing/policies/{entity}"): {"mode": "locked"},
+        ("POST", "/api/v1/pricing/promotions"): {
+            "id": "A-PROMO", "action": {"kind": "percent_off", "percent": 90}
+        },
+        ("PUT", "/api/v1/pricing/promotions/{promotion_id}"): {
+            "action": {"kind": "percent_off", "percent": 90}
+        },
+        ("POST", "/api/v1/pricing/promotions/{promotion_id}/status"): {"status": "paused"},
+        ("POST", "/api/v1/pricing/promotions/{promotion_id}/coupons"): {"count": 5},
     }  # fmt: skip
 
 
@@ -219,6 +251,13 @@ def _snapshot(session: Session, brand: Brand) -> str:
         .order_by(ConsentEvent.id)
     ):
         rows.append({c.key: str(getattr(event, c.key)) for c in ConsentEvent.__table__.columns})
+    for model, column in ((PriceRow, PriceRow.location), (Redemption, Redemption.location)):
+        for row in session.scalars(select(model).where(column == "FRB-01").order_by(model.id)):
+            rows.append({c.key: str(getattr(row, c.key)) for c in model.__table__.columns})
+    for policy in session.scalars(select(PricePolicy).where(PricePolicy.entity_id == b)):
+        rows.append((policy.mode, policy.band_percent))
+    promotion = session.get(PromotionRow, "BRAND-PROMO")
+    rows.append((promotion.definition, promotion.status) if promotion else None)
     for delivery in session.scalars(select(Delivery).order_by(Delivery.id)):
         rows.append((delivery.id, delivery.status, delivery.attempts))
     return json.dumps(rows, sort_keys=True, default=str)

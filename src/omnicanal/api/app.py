@@ -91,6 +91,7 @@ def _include_routers(app: FastAPI) -> None:
     from omnicanal.customers.gdpr_api import router as gdpr_router
     from omnicanal.events.api import router as events_router
     from omnicanal.network.api import router as network_router
+    from omnicanal.pricing.api import router as pricing_router
     from omnicanal.security.api import router as security_router
 
     for router in (
@@ -101,6 +102,7 @@ def _include_routers(app: FastAPI) -> None:
         consent_router,
         gdpr_router,
         catalog_router,
+        pricing_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 

@@ -20,6 +20,8 @@ from omnicanal.api.problems import problem
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 SKIPPED_PREFIXES = ("/static/", "/healthz")
+# Posts that read only: they need not queue behind SQLite's one writer.
+READING_POSTS = frozenset({"/api/v1/pricing/quote"})
 
 
 class _NoLock:
@@ -155,7 +157,8 @@ class UnitOfWorkMiddleware:
         factory: sessionmaker[Session] = state.sessionmaker
         # SQLite has one writer at a time: queueing writes here is fairer and faster than
         # letting them sleep in SQLite's busy handler.
-        lock = state.write_lock if scope["method"] in WRITE_METHODS else None
+        writes = scope["method"] in WRITE_METHODS and scope["path"] not in READING_POSTS
+        lock = state.write_lock if writes else None
         async with lock or _NO_LOCK:
             session = factory()
             closed = False

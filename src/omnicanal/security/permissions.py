@@ -27,6 +27,14 @@ class Permission(StrEnum):
     CATALOG_WRITE = "catalog:write"
     # The brand's referential: master products, categories, assortment, every owner's codes.
     CATALOG_MANAGE = "catalog:manage"
+    # Quotes, prices, promotions and the price audit as they stand.
+    PRICING_READ = "pricing:read"
+    # Set one's own locations' prices (a franchisee, within its price policy).
+    PRICING_WRITE = "pricing:write"
+    # The brand's price lists, promotions, coupons and franchise price policies.
+    PRICING_MANAGE = "pricing:manage"
+    # Commit a quote's promotions and coupons to an order (a till, the web shop, an advisor).
+    PRICING_REDEEM = "pricing:redeem"
 
 
 class Role(StrEnum):
@@ -50,6 +58,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EVENTS_READ,
             Permission.CUSTOMERS_READ,
             Permission.CATALOG_READ,
+            Permission.PRICING_READ,
         }
     ),
     Role.PRICING_MANAGER: frozenset(
@@ -58,6 +67,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CATALOG_READ,
             Permission.CATALOG_WRITE,
             Permission.CATALOG_MANAGE,
+            Permission.PRICING_READ,
+            Permission.PRICING_WRITE,
+            Permission.PRICING_MANAGE,
+            Permission.PRICING_REDEEM,
         }
     ),
     Role.STORE_MANAGER: frozenset(
@@ -67,6 +80,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CUSTOMERS_READ,
             Permission.CUSTOMERS_WRITE,
             Permission.CATALOG_READ,
+            Permission.PRICING_READ,
+            Permission.PRICING_REDEEM,
         }
     ),
     Role.STORE_STAFF: frozenset(
@@ -75,6 +90,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CUSTOMERS_READ,
             Permission.CUSTOMERS_WRITE,
             Permission.CATALOG_READ,
+            Permission.PRICING_READ,
+            Permission.PRICING_REDEEM,
         }
     ),
     Role.ADVISOR: frozenset(
@@ -83,6 +100,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CUSTOMERS_READ,
             Permission.CUSTOMERS_WRITE,
             Permission.CATALOG_READ,
+            Permission.PRICING_READ,
+            Permission.PRICING_REDEEM,
         }
     ),
     Role.FRANCHISEE: frozenset(
@@ -95,10 +114,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CUSTOMERS_WRITE,
             Permission.CATALOG_READ,
             Permission.CATALOG_WRITE,
+            Permission.PRICING_READ,
+            Permission.PRICING_REDEEM,
+            Permission.PRICING_WRITE,
         }
     ),
     Role.FINANCE: frozenset(
-        {Permission.NETWORK_READ, Permission.EVENTS_READ, Permission.CATALOG_READ}
+        {
+            Permission.NETWORK_READ,
+            Permission.EVENTS_READ,
+            Permission.CATALOG_READ,
+            Permission.PRICING_READ,
+        }
     ),
 }
 

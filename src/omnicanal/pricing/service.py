@@ -1,0 +1,1004 @@
+"""Use cases of the pricing domain: price rows, franchise price policies, promotions, coupons,
+the quote and the redemptions an order makes. The rules are in the pure modules beside this
+one; here they get their data from the tables.
+
+Each server process keeps the active promotions indexed (`PromotionSet`) until the row of
+`pricing_state` gets a new version, which every promotion change writes: a quote reads that
+one row, the cart's products, prices and coupons, and nothing else. Usage counts are read only
+for the promotions that reach the limit check. Redemption counts with conditional updates
+(`... WHERE uses < max_uses`), so two orders racing for the last use, or for a single-use
+coupon, never both get it: on PostgreSQL the second waits for the first's row lock and then
+sees its count.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from omnicanal.catalog import rules as catalog_rules
+from omnicanal.catalog import service as catalog_service
+from omnicanal.catalog.models import Category, Product
+from omnicanal.db import new_id, utcnow
+from omnicanal.errors import Conflict, Forbidden, InvalidInput, NotFound
+from omnicanal.events import emit
+from omnicanal.network.models import Channel, Entity, Location
+from omnicanal.pricing import codec, schemas
+from omnicanal.pricing.engine import (
+    Cart,
+    CartLine,
+    Delivery,
+    LoyaltyRules,
+    Quote,
+    QuoteContext,
+    Usage,
+)
+from omnicanal.pricing.engine import quote as price_cart
+from omnicanal.pricing.index import PromotionSet
+from omnicanal.pricing.models import (
+    CouponRow,
+    CustomerUse,
+    PricePolicy,
+    PriceRow,
+    PricingState,
+    PromotionRow,
+    Redemption,
+)
+from omnicanal.pricing.prices import (
+    FranchisePolicy,
+    Price,
+    PriceBook,
+    PriceContext,
+    PriceNotFound,
+    check_franchise_price,
+)
+from omnicanal.pricing.promotions import CODE_ALPHABET, Coupon, Promotion, normalise_code
+from omnicanal.security.permissions import Permission, Principal, require
+
+# -- the promotions every quote reads, cached per process ---------------------------------------
+
+
+def _bump(session: Session) -> None:
+    version = uuid.uuid4().hex
+    if not session.execute(
+        update(PricingState).where(PricingState.id == 1).values(version=version)
+    ).rowcount:  # type: ignore[attr-defined]
+        session.add(PricingState(id=1, version=version))
+    session.flush()
+
+
+def _engine_promotion(promotion: Promotion) -> Promotion:
+    """Category conditions are catalog codes (`FEMME.ROBES`); the engine reads paths."""
+    categories = promotion.conditions.categories
+    if categories is None:
+        return promotion
+    paths = frozenset(c.replace(".", "/") for c in categories)
+    return replace(promotion, conditions=replace(promotion.conditions, categories=paths))
+
+
+def _category_path(code: str | None) -> str:
+    return code.replace(".", "/") if code else ""
+
+
+class _PromotionCache:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_database: dict[str, tuple[str, PromotionSet]] = {}
+
+    def get(self, session: Session) -> PromotionSet:
+        version = session.execute(
+            select(PricingState.version).where(PricingState.id == 1)
+        ).scalar_one_or_none()
+        key = str(session.get_bind().url)
+        hit = self._by_database.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        definitions = session.execute(
+            select(PromotionRow.definition).where(PromotionRow.status == "active")
+        ).scalars()
+        promotions = PromotionSet(
+            _engine_promotion(codec.promotion_from_dict(d)) for d in definitions
+        )
+        with self._lock:
+            self._by_database[key] = (version or "", promotions)
+        return promotions
+
+
+PROMOTIONS = _PromotionCache()
+
+
+# -- the quote ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PricedQuote:
+    quote: Quote
+    context: QuoteContext
+    prices: tuple[Price, ...]  # the row that gave each line's unit price
+    matched: tuple[tuple[str, ...], ...]
+    names: Mapping[str, str]  # promotion id -> name
+
+
+class _LazyCounts(Mapping[str, int]):
+    """Counts the engine asks for one key at a time, read from the database on first use."""
+
+    def __init__(self, load: Callable[[str], int]) -> None:
+        self._load = load
+        self._seen: dict[str, int] = {}
+
+    def __getitem__(self, key: str) -> int:
+        if key not in self._seen:
+            self._seen[key] = self._load(key)
+        return self._seen[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._seen)
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+
+def _usage(session: Session, customer_id: str | None, coupons: Mapping[str, CouponRow]) -> Usage:
+    rows: dict[str, tuple[int, int]] = {}
+
+    def counters(promotion_id: str) -> tuple[int, int]:
+        if promotion_id not in rows:
+            row = session.execute(
+                select(PromotionRow.uses, PromotionRow.budget_spent).where(
+                    PromotionRow.id == promotion_id
+                )
+            ).first()
+            rows[promotion_id] = (row[0], row[1]) if row else (0, 0)
+        return rows[promotion_id]
+
+    def customer_uses(promotion_id: str) -> int:
+        if customer_id is None:
+            return 0
+        return (
+            session.execute(
+                select(CustomerUse.uses).where(
+                    CustomerUse.promotion_id == promotion_id, CustomerUse.customer_id == customer_id
+                )
+            ).scalar_one_or_none()
+            or 0
+        )
+
+    return Usage(
+        uses=_LazyCounts(lambda p: counters(p)[0]),
+        customer_uses=_LazyCounts(customer_uses),
+        budget_spent=_LazyCounts(lambda p: counters(p)[1]),
+        coupon_redemptions={code: row.redemptions for code, row in coupons.items()},
+    )
+
+
+def _check_place(session: Session, principal: Principal, data: schemas.QuoteIn) -> None:
+    if session.execute(select(Channel.id).where(Channel.code == data.channel)).first() is None:
+        raise InvalidInput(f"unknown channel {data.channel!r}", field="channel")
+    if data.location is not None:
+        location = session.execute(
+            select(Location.id, Location.owner_entity_id).where(Location.code == data.location)
+        ).first()
+        if location is None:
+            raise InvalidInput(f"unknown location {data.location!r}", field="location")
+        scope = principal.scope
+        if not scope.is_brand and not (
+            location.owner_entity_id == scope.entity_id
+            or location.id in (scope.location_ids or frozenset())
+        ):
+            raise Forbidden("this location is outside your scope", field="location")
+
+
+def _products(
+    session: Session, principal: Principal, data: schemas.QuoteIn
+) -> list[tuple[str, str | None, str]]:
+    """(sku, brand, category path) of each line, whichever way the line names its product."""
+    gtins: dict[int, str] = {}
+    local: dict[int, str] = {}
+    for i, line in enumerate(data.lines):
+        if line.gtin is not None:
+            try:
+                gtins[i] = catalog_rules.normalise_gtin(line.gtin)
+            except ValueError as exc:
+                raise InvalidInput(str(exc), field=f"lines[{i}].gtin") from exc
+        elif line.code is not None:
+            local[i] = line.code
+    skus: dict[int, str] = {i: line.sku for i, line in enumerate(data.lines) if line.sku}
+    if local:
+        translated = catalog_service.translate_codes(
+            session, principal, data.code_owner, list(local.values())
+        )
+        for (i, code), t in zip(local.items(), translated, strict=True):
+            if t.sku is None:
+                raise InvalidInput(
+                    f"local code {code!r} is not mapped to a product yet ({t.status.value})",
+                    field=f"lines[{i}].code",
+                )
+            skus[i] = t.sku
+    rows = session.execute(
+        select(Product.sku, Product.gtin, Product.brand, Product.status, Category.code)
+        .outerjoin(Category, Category.id == Product.category_id)
+        .where(or_(Product.sku.in_(set(skus.values())), Product.gtin.in_(set(gtins.values()))))
+    ).all()
+    by_sku = {r.sku: r for r in rows}
+    by_gtin = {r.gtin: r for r in rows if r.gtin}
+    out = []
+    for i, line in enumerate(data.lines):
+        row = by_gtin.get(gtins[i]) if i in gtins else by_sku.get(skus[i])
+        name = "gtin" if i in gtins else "code" if i in local else "sku"
+        if row is None:
+            given = getattr(line, name)
+            raise InvalidInput(f"no product with {name} {given!r}", field=f"lines[{i}].{name}")
+        if row.status != "active":
+            raise InvalidInput(
+                f"{row.sku} is {row.status}, no longer sold", field=f"lines[{i}].{name}"
+            )
+        out.append((row.sku, row.brand, _category_path(row.code)))
+    return out
+
+
+def _price_rows(
+    session: Session,
+    skus: set[str],
+    currency: str,
+    at: datetime,
+    channel: str,
+    location: str | None,
+) -> list[Price]:
+    rows = session.execute(
+        select(PriceRow).where(
+            PriceRow.sku.in_(skus),
+            PriceRow.currency == currency,
+            or_(PriceRow.valid_from.is_(None), PriceRow.valid_from <= at),
+            or_(PriceRow.valid_until.is_(None), PriceRow.valid_until > at),
+            or_(PriceRow.channel.is_(None), PriceRow.channel == channel),
+            or_(PriceRow.location.is_(None), PriceRow.location == location)
+            if location is not None
+            else PriceRow.location.is_(None),
+        )
+    ).scalars()
+    return [_price(row) for row in rows]
+
+
+def _price(row: PriceRow) -> Price:
+    return Price(
+        id=row.id, sku=row.sku, amount=row.amount_minor, currency=row.currency,
+        channel=row.channel, location=row.location, segment=row.segment,
+        valid_from=row.valid_from, valid_until=row.valid_until, price_list=row.price_list,
+    )  # fmt: skip
+
+
+def price_quote(
+    session: Session, principal: Principal, data: schemas.QuoteIn, *, loyalty: LoyaltyRules
+) -> PricedQuote:
+    """The cart of `data` priced as the channel, location and customer would be charged."""
+    require(principal, Permission.PRICING_READ)
+    at = data.at or utcnow()
+    if at.utcoffset() is None:
+        raise InvalidInput("the instant must carry its time zone", field="at")
+    _check_place(session, principal, data)
+    products = _products(session, principal, data)
+    segments = frozenset(data.segments)
+    book = PriceBook(
+        _price_rows(
+            session, {p[0] for p in products}, data.currency, at, data.channel, data.location
+        )
+    )
+    price_ctx = PriceContext(at, data.currency, data.channel, data.location, segments)
+    lines, used, matched = [], [], []
+    for i, ((sku, brand, category), line) in enumerate(zip(products, data.lines, strict=True)):
+        try:
+            resolved = book.resolve(sku, price_ctx)
+        except PriceNotFound as exc:
+            raise PriceNotFound(exc.detail, field=f"lines[{i}]", sku=sku) from exc
+        lines.append(CartLine(sku, line.quantity, resolved.amount, data.currency, category, brand))
+        used.append(resolved.price)
+        matched.append(resolved.matched)
+    coupon_codes = [normalise_code(c) for c in data.coupons]
+    coupon_rows = (
+        {
+            row.code: row
+            for row in session.execute(
+                select(CouponRow).where(CouponRow.code.in_(coupon_codes))
+            ).scalars()
+        }
+        if coupon_codes
+        else {}
+    )
+    context = QuoteContext(
+        channel=data.channel, at=at, location=data.location, customer_id=data.customer_id,
+        segments=segments, loyalty_tier=data.loyalty_tier, coupons=tuple(data.coupons),
+        first_order=data.first_order,
+    )  # fmt: skip
+    promotions = PROMOTIONS.get(session)
+    delivery = Delivery(data.delivery.method, data.delivery.fee) if data.delivery else None
+    result = price_cart(
+        Cart(tuple(lines), data.currency, delivery),
+        context,
+        promotions,
+        coupons={code: _coupon(row) for code, row in coupon_rows.items()},
+        usage=_usage(session, data.customer_id, coupon_rows),
+        loyalty=loyalty,
+    )
+    names = {
+        p.id: p.name
+        for p in (promotions.by_id.get(a.promotion_id) for a in result.adjustments)
+        if p
+    }
+    return PricedQuote(result, context, tuple(used), tuple(matched), names)
+
+
+def _coupon(row: CouponRow) -> Coupon:
+    return Coupon(row.code, row.promotion_id, row.valid_from, row.valid_until,
+                  row.max_redemptions, row.customer_id)  # fmt: skip
+
+
+def quote_payload(
+    priced: PricedQuote, explain: Callable[[Any], Any] | None = None
+) -> dict[str, Any]:
+    q, ctx = priced.quote, priced.context
+    return {
+        "at": ctx.at,
+        "channel": ctx.channel,
+        "location": ctx.location,
+        "currency": q.currency,
+        "lines": [
+            {
+                "sku": line.sku, "quantity": line.quantity, "unit_price": line.unit_price,
+                "price": {"price_id": price.id, "price_list": price.price_list,
+                          "matched": list(matched)},
+                "subtotal": line.subtotal, "discount": line.discount, "total": line.total,
+                "unit_net": line.unit_net,
+                "adjustments": [
+                    {"promotion_id": a.promotion_id, "reason": a.reason, "amount": a.amount}
+                    for a in line.adjustments
+                ],
+            }
+            for line, price, matched in zip(q.lines, priced.prices, priced.matched, strict=True)
+        ],
+        "subtotal": q.subtotal, "discount": q.discount, "items_total": q.items_total,
+        "delivery_fee": q.delivery_fee, "delivery_discount": q.delivery_discount,
+        "total": q.total,
+        "adjustments": [
+            {"promotion_id": a.promotion_id, "name": a.name, "reason": a.reason,
+             "amount": a.amount, "target": a.target, "lines": list(a.lines),
+             "params": _plain(a.params), "coupon": a.coupon}
+            for a in q.adjustments
+        ],
+        "refusals": [
+            {"code": r.code, "promotion_id": r.promotion_id, "coupon": r.coupon,
+             "params": _plain(r.params)}
+            for r in q.refusals
+        ],
+        "loyalty_points": q.loyalty_points,
+        "coupons_applied": list(q.coupons_applied),
+    }  # fmt: skip
+
+
+def _plain(params: Mapping[str, object]) -> dict[str, Any]:
+    """Params as JSON values: decimals as text ("20.5"), sets as sorted lists."""
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(value, Decimal):
+            value = str(value)
+        elif isinstance(value, frozenset | set):
+            value = sorted(value)
+        elif isinstance(value, tuple):
+            value = [sorted(v) if isinstance(v, frozenset) else v for v in value]
+        out[key] = value
+    return out
+
+
+# -- redemptions --------------------------------------------------------------------------------
+
+
+def redeem(
+    session: Session, principal: Principal, data: schemas.RedemptionIn, *, loyalty: LoyaltyRules
+) -> tuple[PricedQuote, list[str]]:
+    """Price the order's cart and count what it uses: each applied promotion's use and budget,
+    the customer's use, each coupon. A limit reached meanwhile by another order is a conflict
+    (the caller prices again and shows the new total); nothing is counted twice for one order."""
+    require(principal, Permission.PRICING_REDEEM)
+    if session.execute(
+        select(Redemption.id).where(Redemption.order_ref == data.order_ref).limit(1)
+    ).first():
+        raise Conflict(f"order {data.order_ref!r} has already redeemed its promotions",
+                       field="order_ref")  # fmt: skip
+    priced = price_quote(session, principal, data, loyalty=loyalty)
+    promotions = PROMOTIONS.get(session)
+    redeemed = []
+    for adjustment in priced.quote.adjustments:
+        promotion = promotions.by_id[adjustment.promotion_id]
+        _count_use(session, promotion, adjustment.amount)
+        if data.customer_id is not None:
+            _count_customer_use(session, promotion, data.customer_id)
+        if adjustment.coupon is not None:
+            _count_coupon(session, adjustment.coupon)
+        session.add(
+            Redemption(
+                order_ref=data.order_ref, promotion_id=promotion.id, coupon=adjustment.coupon,
+                customer_id=data.customer_id, discount_minor=adjustment.amount,
+                channel=data.channel, location=data.location,
+            )
+        )  # fmt: skip
+        redeemed.append(promotion.id)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent request for the same order
+        raise Conflict(f"order {data.order_ref!r} has already redeemed its promotions",
+                       field="order_ref") from exc  # fmt: skip
+    if redeemed:
+        emit(session, "promotions.redeemed", {
+            "order_ref": data.order_ref, "customer_id": data.customer_id,
+            "channel": data.channel, "location": data.location,
+            "promotions": [{"promotion_id": a.promotion_id, "coupon": a.coupon,
+                            "discount": a.amount} for a in priced.quote.adjustments],
+        })  # fmt: skip
+    return priced, redeemed
+
+
+def _count_use(session: Session, promotion: Promotion, amount: int) -> None:
+    result = session.execute(
+        update(PromotionRow)
+        .where(
+            PromotionRow.id == promotion.id,
+            or_(PromotionRow.max_uses.is_(None), PromotionRow.uses < PromotionRow.max_uses),
+            or_(
+                PromotionRow.budget.is_(None),
+                PromotionRow.budget_spent + amount <= PromotionRow.budget,
+            ),
+        )
+        .values(uses=PromotionRow.uses + 1, budget_spent=PromotionRow.budget_spent + amount)
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        raise Conflict(
+            f"promotion {promotion.id!r} reached its usage limit or budget meanwhile; "
+            "price the cart again",
+            field="lines",
+        )
+
+
+def _count_customer_use(session: Session, promotion: Promotion, customer_id: str) -> None:
+    limit = promotion.max_uses_per_customer
+    where = [CustomerUse.promotion_id == promotion.id, CustomerUse.customer_id == customer_id]
+    if limit is not None:
+        where.append(CustomerUse.uses < limit)
+    changed = session.execute(
+        update(CustomerUse)
+        .where(*where)
+        .values(uses=CustomerUse.uses + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if changed:
+        return
+    exists = session.execute(
+        select(CustomerUse.uses).where(
+            CustomerUse.promotion_id == promotion.id, CustomerUse.customer_id == customer_id
+        )
+    ).first()
+    if exists is not None:
+        raise Conflict(
+            f"this customer has used promotion {promotion.id!r} as often as it allows",
+            field="customer_id",
+        )
+    try:
+        with session.begin_nested():
+            session.execute(
+                insert(CustomerUse).values(
+                    promotion_id=promotion.id, customer_id=customer_id, uses=1
+                )
+            )
+    except IntegrityError as exc:  # the customer's other order counted its first use first
+        if limit == 1:
+            raise Conflict(
+                f"this customer has used promotion {promotion.id!r} as often as it allows",
+                field="customer_id",
+            ) from exc
+        _count_customer_use(session, promotion, customer_id)
+
+
+def _count_coupon(session: Session, code: str) -> None:
+    changed = session.execute(
+        update(CouponRow)
+        .where(
+            CouponRow.code == code,
+            or_(
+                CouponRow.max_redemptions.is_(None),
+                CouponRow.redemptions < CouponRow.max_redemptions,
+            ),
+        )
+        .values(redemptions=CouponRow.redemptions + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if not changed:
+        raise Conflict(f"coupon {code} has already been used", field="coupons")
+
+
+def release(session: Session, principal: Principal, order_ref: str) -> int:
+    """An order cancelled before it was paid gives back its uses, budget and coupons."""
+    require(principal, Permission.PRICING_REDEEM)
+    rows = list(
+        session.execute(select(Redemption).where(Redemption.order_ref == order_ref)).scalars()
+    )
+    scope = principal.scope
+    if rows and not scope.is_brand:
+        own = set(
+            session.execute(
+                select(Location.code).where(
+                    or_(
+                        Location.owner_entity_id == scope.entity_id,
+                        Location.id.in_(scope.location_ids or ()),
+                    )
+                )
+            ).scalars()
+        )
+        if any(row.location not in own for row in rows):
+            rows = []  # another entity's order: as if it did not exist
+    if not rows:
+        raise NotFound(f"order {order_ref!r} redeemed no promotion", field="order_ref")
+    for row in rows:
+        session.execute(
+            update(PromotionRow)
+            .where(PromotionRow.id == row.promotion_id)
+            .values(
+                uses=PromotionRow.uses - 1,
+                budget_spent=PromotionRow.budget_spent - row.discount_minor,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if row.customer_id is not None:
+            session.execute(
+                update(CustomerUse)
+                .where(
+                    CustomerUse.promotion_id == row.promotion_id,
+                    CustomerUse.customer_id == row.customer_id,
+                    CustomerUse.uses > 0,
+                )
+                .values(uses=CustomerUse.uses - 1)
+                .execution_options(synchronize_session=False)
+            )
+        if row.coupon is not None:
+            session.execute(
+                update(CouponRow)
+                .where(CouponRow.code == row.coupon, CouponRow.redemptions > 0)
+                .values(redemptions=CouponRow.redemptions - 1)
+                .execution_options(synchronize_session=False)
+            )
+    session.execute(delete(Redemption).where(Redemption.order_ref == order_ref))
+    released = [r.promotion_id for r in rows]
+    emit(session, "promotions.released", {"order_ref": order_ref, "promotions": released})
+    return len(rows)
+
+
+# -- promotions ---------------------------------------------------------------------------------
+
+
+def _require_manage(principal: Principal) -> None:
+    require(principal, Permission.PRICING_MANAGE)
+    if not principal.scope.is_brand:
+        raise Forbidden(
+            "only a brand-wide user or key can change the brand's prices and promotions"
+        )
+
+
+def _check_references(session: Session, promotion: Promotion) -> None:
+    """Channels, locations, SKUs and categories a promotion names must exist."""
+    c = promotion.conditions
+    checks = (
+        ("channels", c.channels, Channel.code),
+        ("locations", c.locations, Location.code),
+        ("skus", c.skus, Product.sku),
+        ("categories", c.categories, Category.code),
+    )
+    for name, values, column in checks:
+        if values is None:
+            continue
+        found = set(session.execute(select(column).where(column.in_(values))).scalars())
+        if missing := sorted(values - found):
+            raise InvalidInput(
+                f"unknown {name[:-1] if name != 'categories' else 'category'} {missing[0]!r}"
+                + (f" and {len(missing) - 1} more" if len(missing) > 1 else ""),
+                field=f"conditions.{name}",
+            )
+    action = promotion.action
+    components = getattr(action, "components", None)
+    if components:
+        wanted = set().union(*components)
+        found = set(session.execute(select(Product.sku).where(Product.sku.in_(wanted))).scalars())
+        if missing := sorted(wanted - found):
+            raise InvalidInput(f"unknown sku {missing[0]!r}", field="action.components")
+
+
+def _promotion_row_values(promotion: Promotion) -> dict[str, Any]:
+    return {
+        "name": promotion.name,
+        "definition": codec.promotion_to_dict(promotion),
+        "starts_at": promotion.starts_at,
+        "ends_at": promotion.ends_at,
+        "max_uses": promotion.max_uses,
+        "budget": promotion.budget,
+    }
+
+
+def create_promotion(session: Session, principal: Principal, data: dict[str, Any]) -> PromotionRow:
+    _require_manage(principal)
+    promotion = codec.promotion_from_dict(data)
+    _check_references(session, promotion)
+    if session.get(PromotionRow, promotion.id) is not None:
+        raise Conflict(f"a promotion with id {promotion.id!r} exists", field="id")
+    row = PromotionRow(
+        id=promotion.id, updated_by=principal.name, **_promotion_row_values(promotion)
+    )
+    session.add(row)
+    session.flush()
+    _bump(session)
+    emit(session, "promotion.created", row.definition)
+    return row
+
+
+def update_promotion(
+    session: Session, principal: Principal, promotion_id: str, data: dict[str, Any]
+) -> PromotionRow:
+    """Replace a promotion's definition; its counts and coupons stay."""
+    _require_manage(principal)
+    row = get_promotion(session, principal, promotion_id)
+    if data.get("id", promotion_id) != promotion_id:
+        raise InvalidInput("the id of a promotion cannot change", field="id")
+    promotion = codec.promotion_from_dict({**data, "id": promotion_id})
+    _check_references(session, promotion)
+    for key, value in _promotion_row_values(promotion).items():
+        setattr(row, key, value)
+    row.updated_by = principal.name
+    session.flush()
+    _bump(session)
+    emit(session, "promotion.updated", row.definition)
+    return row
+
+
+def set_promotion_status(
+    session: Session, principal: Principal, promotion_id: str, status: str
+) -> PromotionRow:
+    _require_manage(principal)
+    row = get_promotion(session, principal, promotion_id)
+    row.status = status
+    row.updated_by = principal.name
+    session.flush()
+    _bump(session)
+    emit(session, "promotion.updated", {**row.definition, "status": status})
+    return row
+
+
+def get_promotion(session: Session, principal: Principal, promotion_id: str) -> PromotionRow:
+    require(principal, Permission.PRICING_READ)
+    row = session.get(PromotionRow, promotion_id)
+    if row is None:
+        raise NotFound(f"no promotion {promotion_id!r}", field="promotion_id")
+    return row
+
+
+def list_promotions(
+    session: Session, principal: Principal, status: str | None = None, limit: int = 100,
+    offset: int = 0,
+) -> list[PromotionRow]:  # fmt: skip
+    require(principal, Permission.PRICING_READ)
+    query = select(PromotionRow).order_by(PromotionRow.id).limit(limit).offset(offset)
+    if status is not None:
+        query = query.where(PromotionRow.status == status)
+    return list(session.execute(query).scalars())
+
+
+def promotion_payload(session: Session, row: PromotionRow) -> dict[str, Any]:
+    coupons = session.execute(
+        select(func.count()).select_from(CouponRow).where(CouponRow.promotion_id == row.id)
+    ).scalar_one()
+    return {
+        "id": row.id, "name": row.name, "status": row.status, "definition": row.definition,
+        "uses": row.uses, "budget_spent": row.budget_spent, "coupons": coupons,
+        "updated_at": row.updated_at,
+    }  # fmt: skip
+
+
+# -- coupons ------------------------------------------------------------------------------------
+
+
+def add_coupons(
+    session: Session, principal: Principal, promotion_id: str, data: schemas.CouponsIn
+) -> tuple[str, list[str]]:
+    """One chosen code, or `count` random ones (none already taken), written in bulk."""
+    _require_manage(principal)
+    row = get_promotion(session, principal, promotion_id)
+    if not row.definition.get("requires_coupon"):
+        raise InvalidInput(
+            "this promotion applies without a coupon; set requires_coupon first",
+            field="promotion_id",
+        )
+    for name in ("valid_from", "valid_until"):
+        value = getattr(data, name)
+        if value is not None and value.utcoffset() is None:
+            raise InvalidInput("a date must carry its time zone", field=name)
+    if data.valid_from and data.valid_until and data.valid_until <= data.valid_from:
+        raise InvalidInput("ends before it starts", field="valid_until")
+    batch = new_id("cpb")
+    if data.code is not None:
+        code = normalise_code(data.code)
+        if session.get(CouponRow, code) is not None:
+            raise Conflict(f"coupon {code} exists", field="code")
+        codes = [code]
+    else:
+        codes = _fresh_codes(session, data.count or 0, data.prefix, data.length)
+    values = {
+        "promotion_id": row.id, "valid_from": data.valid_from, "valid_until": data.valid_until,
+        "max_redemptions": data.max_redemptions, "customer_id": data.customer_id,
+        "redemptions": 0, "batch": batch, "created_at": utcnow(),
+    }  # fmt: skip
+    for start in range(0, len(codes), 5_000):
+        session.execute(
+            insert(CouponRow), [{"code": c, **values} for c in codes[start : start + 5_000]]
+        )
+    emit(session, "coupons.created", {"promotion_id": row.id, "batch": batch, "count": len(codes)})
+    return batch, codes
+
+
+def _fresh_codes(session: Session, count: int, prefix: str, length: int) -> list[str]:
+    head = f"{normalise_code(prefix)}-" if prefix else ""
+    pick = secrets.SystemRandom().choices
+    codes: set[str] = set()
+    while len(codes) < count:
+        wanted = count - len(codes)
+        new = {head + "".join(pick(CODE_ALPHABET, k=length)) for _ in range(wanted)} - codes
+        for start in range(0, len(new), 5_000):
+            chunk = list(new)[start : start + 5_000]
+            new -= set(
+                session.execute(select(CouponRow.code).where(CouponRow.code.in_(chunk))).scalars()
+            )
+        codes |= new
+    return sorted(codes)
+
+
+def list_coupons(
+    session: Session, principal: Principal, promotion_id: str, limit: int, offset: int
+) -> list[CouponRow]:
+    require(principal, Permission.PRICING_MANAGE)
+    get_promotion(session, principal, promotion_id)
+    return list(
+        session.execute(
+            select(CouponRow)
+            .where(CouponRow.promotion_id == promotion_id)
+            .order_by(CouponRow.code)
+            .limit(limit)
+            .offset(offset)
+        ).scalars()
+    )
+
+
+# -- prices and policies ------------------------------------------------------------------------
+
+
+def _policy_of(session: Session, entity_id: str) -> FranchisePolicy | None:
+    row = session.execute(
+        select(PricePolicy).where(PricePolicy.entity_id == entity_id)
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    band = Decimal(row.band_percent) if row.band_percent is not None else None
+    return FranchisePolicy(entity_id, row.mode, band)  # type: ignore[arg-type]
+
+
+def set_prices(
+    session: Session, principal: Principal, rows: Sequence[schemas.PriceIn]
+) -> list[PriceRow]:
+    """New price rows. Each closes the open row of the same list, SKU, currency, channel,
+    location and segment that started before it, so the history stays. A franchisee sets its
+    own locations' prices only, and within its price policy."""
+    require(principal, Permission.PRICING_WRITE)
+    brand_wide = principal.scope.is_brand and principal.has(Permission.PRICING_MANAGE)
+    now = utcnow()
+    gtins = {}
+    for i, row in enumerate(rows):
+        if row.gtin is not None:
+            try:
+                gtins[i] = catalog_rules.normalise_gtin(row.gtin)
+            except ValueError as exc:
+                raise InvalidInput(str(exc), field=f"[{i}].gtin") from exc
+        for name in ("valid_from", "valid_until"):
+            value = getattr(row, name)
+            if value is not None and value.utcoffset() is None:
+                raise InvalidInput("a date must carry its time zone", field=f"[{i}].{name}")
+    skus = {r.sku for r in rows if r.sku}
+    found = session.execute(
+        select(Product.sku, Product.gtin).where(
+            or_(Product.sku.in_(skus), Product.gtin.in_(set(gtins.values())))
+        )
+    ).all()
+    known_skus = {r.sku for r in found}
+    sku_of_gtin = {r.gtin: r.sku for r in found if r.gtin}
+    channels = set(session.execute(select(Channel.code)).scalars())
+    wanted_locations = {r.location for r in rows if r.location}
+    locations = {
+        r.code: r
+        for r in session.execute(
+            select(Location.code, Location.id, Location.owner_entity_id).where(
+                Location.code.in_(wanted_locations)
+            )
+        )
+    }
+    values = []
+    for i, row in enumerate(rows):
+        sku = sku_of_gtin.get(gtins[i]) if i in gtins else row.sku
+        if sku is None or sku not in known_skus:
+            name = "gtin" if i in gtins else "sku"
+            raise InvalidInput(
+                f"no product with {name} {getattr(row, name)!r}", field=f"[{i}].{name}"
+            )
+        if row.channel is not None and row.channel not in channels:
+            raise InvalidInput(f"unknown channel {row.channel!r}", field=f"[{i}].channel")
+        location = locations.get(row.location) if row.location else None
+        if row.location and location is None:
+            raise InvalidInput(f"unknown location {row.location!r}", field=f"[{i}].location")
+        if not brand_wide:
+            _check_own_price(session, principal, i, row, sku, location)
+        start = row.valid_from or now
+        if row.valid_until is not None and row.valid_until <= start:
+            raise InvalidInput("ends before it starts", field=f"[{i}].valid_until")
+        values.append({
+            "id": new_id("prc"), "price_list": row.price_list, "sku": sku,
+            "amount_minor": row.amount, "currency": row.currency.upper(), "channel": row.channel,
+            "location": row.location, "segment": row.segment, "valid_from": start,
+            "valid_until": row.valid_until, "set_by": principal.name, "created_at": now,
+        })  # fmt: skip
+    _close_open_rows(session, values)
+    for start_index in range(0, len(values), 5_000):
+        session.execute(insert(PriceRow), values[start_index : start_index + 5_000])
+    ids = [v["id"] for v in values]
+    if len(ids) <= 1_000:
+        out = list(session.execute(select(PriceRow).where(PriceRow.id.in_(ids))).scalars())
+        return sorted(out, key=lambda r: ids.index(r.id))
+    return []
+
+
+def _key(v: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (v["price_list"], v["sku"], v["currency"], v["channel"], v["location"], v["segment"])
+
+
+def _close_open_rows(session: Session, values: list[dict[str, Any]]) -> None:
+    if not values:
+        return
+    skus = {v["sku"] for v in values}
+    open_rows: dict[tuple[Any, ...], list[Any]] = {}
+    for start in range(0, len(skus), 5_000):
+        chunk = list(skus)[start : start + 5_000]
+        for r in session.execute(
+            select(PriceRow.id, PriceRow.price_list, PriceRow.sku, PriceRow.currency,
+                   PriceRow.channel, PriceRow.location, PriceRow.segment, PriceRow.valid_from)
+            .where(PriceRow.sku.in_(chunk), PriceRow.valid_until.is_(None))
+        ):  # fmt: skip
+            open_rows.setdefault(_key(r._mapping), []).append(r)
+    closing = []
+    for v in values:
+        for r in open_rows.get(_key(v), ()):
+            if r.valid_from is None or r.valid_from < v["valid_from"]:
+                closing.append({"row_id": r.id, "until": v["valid_from"]})
+    if closing:
+        table = PriceRow.__table__
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(valid_until=bindparam("until")),
+            closing,
+        )
+
+
+def _check_own_price(
+    session: Session, principal: Principal, i: int, row: schemas.PriceIn, sku: str, location: Any
+) -> None:
+    scope = principal.scope
+    if location is None or not (
+        location.owner_entity_id == scope.entity_id or location.id in (scope.location_ids or ())
+    ):
+        raise Forbidden("a franchisee sets the prices of its own locations only",
+                        field=f"[{i}].location")  # fmt: skip
+    policy = _policy_of(session, location.owner_entity_id) or FranchisePolicy(
+        location.owner_entity_id, "locked"
+    )
+    at = row.valid_from or utcnow()
+    brand_rows = _price_rows(session, {sku}, row.currency, at, row.channel or "", None)
+    try:
+        brand = PriceBook(brand_rows).resolve(sku, PriceContext(at, row.currency, row.channel))
+    except PriceNotFound as exc:
+        raise InvalidInput(f"{sku} has no brand price to compare with", field=f"[{i}].sku") from exc
+    check = check_franchise_price(policy, brand.amount, row.amount)
+    if not check.allowed:
+        limit = "no change" if check.limit_percent == 0 else f"± {check.limit_percent} %"
+        raise InvalidInput(
+            f"{row.amount} is {check.deviation_percent} % from the brand price {brand.amount}; "
+            f"your price policy allows {limit}",
+            field=f"[{i}].amount",
+        )
+
+
+def list_prices(
+    session: Session, principal: Principal, sku: str | None, location: str | None,
+    at: datetime | None, limit: int, offset: int,
+) -> list[PriceRow]:  # fmt: skip
+    require(principal, Permission.PRICING_READ)
+    query = select(PriceRow).order_by(PriceRow.sku, PriceRow.valid_from.desc(), PriceRow.id)
+    if sku is not None:
+        query = query.where(PriceRow.sku == sku)
+    if location is not None:
+        query = query.where(PriceRow.location == location)
+    if at is not None:
+        query = query.where(
+            or_(PriceRow.valid_from.is_(None), PriceRow.valid_from <= at),
+            or_(PriceRow.valid_until.is_(None), PriceRow.valid_until > at),
+        )
+    scope = principal.scope
+    if not scope.is_brand:
+        own = select(Location.code).where(
+            or_(
+                Location.owner_entity_id == scope.entity_id,
+                Location.id.in_(scope.location_ids or ()),
+            )
+        )
+        query = query.where(or_(PriceRow.location.is_(None), PriceRow.location.in_(own)))
+    return list(session.execute(query.limit(limit).offset(offset)).scalars())
+
+
+def set_policy(
+    session: Session, principal: Principal, entity_code: str, data: schemas.PolicyIn
+) -> dict[str, Any]:
+    _require_manage(principal)
+    entity = session.execute(select(Entity).where(Entity.code == entity_code)).scalar_one_or_none()
+    if entity is None:
+        raise NotFound(f"no entity {entity_code!r}", field="entity")
+    if entity.kind != "franchisee":
+        raise InvalidInput(f"{entity_code} is a {entity.kind}; price policies are for franchisees",
+                           field="entity")  # fmt: skip
+    FranchisePolicy(entity.id, data.mode, data.band_percent)  # checks the band
+    row = session.execute(
+        select(PricePolicy).where(PricePolicy.entity_id == entity.id)
+    ).scalar_one_or_none()
+    if row is None:
+        row = PricePolicy(entity_id=entity.id, mode=data.mode)
+        session.add(row)
+    row.mode = data.mode
+    row.band_percent = str(data.band_percent) if data.band_percent is not None else None
+    session.flush()
+    payload = _policy_payload(entity, row)
+    emit(session, "price_policy.updated", {**payload, "band_percent": row.band_percent},
+         entity_id=entity.id)  # fmt: skip
+    return payload
+
+
+def _policy_payload(entity: Entity, row: PricePolicy) -> dict[str, Any]:
+    return {
+        "entity": entity.code,
+        "entity_name": entity.name,
+        "mode": row.mode,
+        "band_percent": Decimal(row.band_percent) if row.band_percent is not None else None,
+    }
+
+
+def list_policies(session: Session, principal: Principal) -> list[dict[str, Any]]:
+    require(principal, Permission.PRICING_READ)
+    query = select(Entity, PricePolicy).join(PricePolicy, PricePolicy.entity_id == Entity.id)
+    if not principal.scope.is_brand:
+        query = query.where(Entity.id == principal.scope.entity_id)
+    return [_policy_payload(e, p) for e, p in session.execute(query.order_by(Entity.code))]
+
+
+__all__ = [
+    "PROMOTIONS", "PricedQuote", "add_coupons", "create_promotion", "get_promotion",
+    "list_coupons", "list_policies", "list_prices", "list_promotions", "price_quote",
+    "promotion_payload", "quote_payload", "redeem", "release", "set_policy", "set_prices",
+    "set_promotion_status", "update_promotion",
+]  # fmt: skip
