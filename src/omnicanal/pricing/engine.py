@@ -199,7 +199,7 @@ def _check_cart(cart: Cart, ctx: QuoteContext) -> None:
 
 
 @lru_cache(maxsize=4096)  # a catalogue has a few hundred categories, and every cart line names one
-def _prefixes(category: str) -> frozenset[str]:
+def category_prefixes(category: str) -> frozenset[str]:
     parts = [p for p in category.split("/") if p]
     return frozenset("/".join(parts[: i + 1]) for i in range(len(parts)))
 
@@ -212,7 +212,7 @@ class _State:
         self.quantities = [line.quantity for line in cart.lines]
         self.amounts = [line.unit_price * line.quantity for line in cart.lines]
         self.cart_amount = sum(self.amounts)
-        self.categories = [_prefixes(line.category) for line in cart.lines]
+        self.categories = [category_prefixes(line.category) for line in cart.lines]
         self.line_adjustments: list[list[LineAdjustment]] = [[] for _ in cart.lines]
         self.multipliers = [Decimal(1)] * len(cart.lines)
         self.delivery = cart.delivery

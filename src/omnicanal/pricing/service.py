@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -42,6 +42,7 @@ from omnicanal.pricing.engine import (
     Quote,
     QuoteContext,
     Usage,
+    category_prefixes,
 )
 from omnicanal.pricing.engine import quote as price_cart
 from omnicanal.pricing.index import PromotionSet
@@ -129,71 +130,94 @@ class PricedQuote:
     names: Mapping[str, str]  # promotion id -> name
 
 
-class _LazyCounts(Mapping[str, int]):
-    """Counts the engine asks for one key at a time, read from the database on first use."""
-
-    def __init__(self, load: Callable[[str], int]) -> None:
-        self._load = load
-        self._seen: dict[str, int] = {}
-
-    def __getitem__(self, key: str) -> int:
-        if key not in self._seen:
-            self._seen[key] = self._load(key)
-        return self._seen[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._seen)
-
-    def __len__(self) -> int:
-        return len(self._seen)
-
-
-def _usage(session: Session, customer_id: str | None, coupons: Mapping[str, CouponRow]) -> Usage:
-    rows: dict[str, tuple[int, int]] = {}
-
-    def counters(promotion_id: str) -> tuple[int, int]:
-        if promotion_id not in rows:
-            row = session.execute(
-                select(PromotionRow.uses, PromotionRow.budget_spent).where(
-                    PromotionRow.id == promotion_id
-                )
-            ).first()
-            rows[promotion_id] = (row[0], row[1]) if row else (0, 0)
-        return rows[promotion_id]
-
-    def customer_uses(promotion_id: str) -> int:
-        if customer_id is None:
-            return 0
-        return (
+def _usage(
+    session: Session,
+    promotions: PromotionSet,
+    cart: Cart,
+    ctx: QuoteContext,
+    coupons: Mapping[str, CouponRow],
+) -> Usage:
+    """The counts of the candidate promotions that have a limit or a budget, in one or two
+    statements (the engine asks for them one promotion at a time)."""
+    candidates = promotions.candidates(
+        {line.sku for line in cart.lines},
+        {prefix for line in cart.lines for prefix in category_prefixes(line.category)},
+        {line.brand for line in cart.lines if line.brand is not None},
+        ctx.channel,
+        {row.promotion_id for row in coupons.values()},
+    )
+    limited = [p.id for p in candidates if p.max_uses is not None or p.budget is not None]
+    per_customer = [p.id for p in candidates if p.max_uses_per_customer is not None]
+    uses: dict[str, int] = {}
+    spent: dict[str, int] = {}
+    if limited:
+        for row in session.execute(
+            select(PromotionRow.id, PromotionRow.uses, PromotionRow.budget_spent).where(
+                PromotionRow.id.in_(limited)
+            )
+        ):
+            uses[row.id], spent[row.id] = row.uses, row.budget_spent
+    customer_uses: dict[str, int] = {}
+    if per_customer and ctx.customer_id is not None:
+        customer_uses = dict(
             session.execute(
-                select(CustomerUse.uses).where(
-                    CustomerUse.promotion_id == promotion_id, CustomerUse.customer_id == customer_id
+                select(CustomerUse.promotion_id, CustomerUse.uses).where(
+                    CustomerUse.customer_id == ctx.customer_id,
+                    CustomerUse.promotion_id.in_(per_customer),
                 )
-            ).scalar_one_or_none()
-            or 0
+            ).tuples()
         )
-
     return Usage(
-        uses=_LazyCounts(lambda p: counters(p)[0]),
-        customer_uses=_LazyCounts(customer_uses),
-        budget_spent=_LazyCounts(lambda p: counters(p)[1]),
+        uses=uses,
+        customer_uses=customer_uses,
+        budget_spent=spent,
         coupon_redemptions={code: row.redemptions for code, row in coupons.items()},
     )
 
 
+class _Places:
+    """Channel and location codes known to exist, kept by each process once seen (they are
+    never deleted; an unknown code is asked for again each time)."""
+
+    def __init__(self) -> None:
+        self.channels: set[tuple[str, str]] = set()
+        self.locations: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def channel_exists(self, session: Session, code: str) -> bool:
+        key = (str(session.get_bind().url), code)
+        if key not in self.channels:
+            if session.execute(select(Channel.id).where(Channel.code == code)).first() is None:
+                return False
+            self.channels.add(key)
+        return True
+
+    def location(self, session: Session, code: str) -> tuple[str, str] | None:
+        """(id, owner entity id) of a location code."""
+        key = (str(session.get_bind().url), code)
+        if key not in self.locations:
+            row = session.execute(
+                select(Location.id, Location.owner_entity_id).where(Location.code == code)
+            ).first()
+            if row is None:
+                return None
+            self.locations[key] = (row.id, row.owner_entity_id)
+        return self.locations[key]
+
+
+PLACES = _Places()
+
+
 def _check_place(session: Session, principal: Principal, data: schemas.QuoteIn) -> None:
-    if session.execute(select(Channel.id).where(Channel.code == data.channel)).first() is None:
+    if not PLACES.channel_exists(session, data.channel):
         raise InvalidInput(f"unknown channel {data.channel!r}", field="channel")
     if data.location is not None:
-        location = session.execute(
-            select(Location.id, Location.owner_entity_id).where(Location.code == data.location)
-        ).first()
+        location = PLACES.location(session, data.location)
         if location is None:
             raise InvalidInput(f"unknown location {data.location!r}", field="location")
         scope = principal.scope
+        location_id, owner = location
         if not scope.is_brand and not (
-            location.owner_entity_id == scope.entity_id
-            or location.id in (scope.location_ids or frozenset())
+            owner == scope.entity_id or location_id in (scope.location_ids or frozenset())
         ):
             raise Forbidden("this location is outside your scope", field="location")
 
@@ -224,11 +248,13 @@ def _products(
                     field=f"lines[{i}].code",
                 )
             skus[i] = t.sku
-    rows = session.execute(
-        select(Product.sku, Product.gtin, Product.brand, Product.status, Category.code)
-        .outerjoin(Category, Category.id == Product.category_id)
-        .where(or_(Product.sku.in_(set(skus.values())), Product.gtin.in_(set(gtins.values()))))
-    ).all()
+    columns = select(Product.sku, Product.gtin, Product.brand, Product.status, Category.code)
+    columns = columns.outerjoin(Category, Category.id == Product.category_id)
+    rows = []  # one statement per kind of key: an OR of the two would not use the indexes
+    if skus:
+        rows += session.execute(columns.where(Product.sku.in_(set(skus.values())))).all()
+    if gtins:
+        rows += session.execute(columns.where(Product.gtin.in_(set(gtins.values())))).all()
     by_sku = {r.sku: r for r in rows}
     by_gtin = {r.gtin: r for r in rows if r.gtin}
     out = []
@@ -255,7 +281,7 @@ def _price_rows(
     location: str | None,
 ) -> list[Price]:
     rows = session.execute(
-        select(PriceRow).where(
+        select(*_PRICE_COLUMNS).where(
             PriceRow.sku.in_(skus),
             PriceRow.currency == currency,
             or_(PriceRow.valid_from.is_(None), PriceRow.valid_from <= at),
@@ -265,11 +291,18 @@ def _price_rows(
             if location is not None
             else PriceRow.location.is_(None),
         )
-    ).scalars()
+    )
     return [_price(row) for row in rows]
 
 
-def _price(row: PriceRow) -> Price:
+_PRICE_COLUMNS = (
+    PriceRow.id, PriceRow.sku, PriceRow.amount_minor, PriceRow.currency, PriceRow.channel,
+    PriceRow.location, PriceRow.segment, PriceRow.valid_from, PriceRow.valid_until,
+    PriceRow.price_list,
+)  # fmt: skip
+
+
+def _price(row: Any) -> Price:
     return Price(
         id=row.id, sku=row.sku, amount=row.amount_minor, currency=row.currency,
         channel=row.channel, location=row.location, segment=row.segment,
@@ -321,12 +354,13 @@ def price_quote(
     )  # fmt: skip
     promotions = PROMOTIONS.get(session)
     delivery = Delivery(data.delivery.method, data.delivery.fee) if data.delivery else None
+    cart = Cart(tuple(lines), data.currency, delivery)
     result = price_cart(
-        Cart(tuple(lines), data.currency, delivery),
+        cart,
         context,
         promotions,
         coupons={code: _coupon(row) for code, row in coupon_rows.items()},
-        usage=_usage(session, data.customer_id, coupon_rows),
+        usage=_usage(session, promotions, cart, context, coupon_rows),
         loyalty=loyalty,
     )
     names = {
