@@ -159,14 +159,13 @@ def _usage(
             uses[row.id], spent[row.id] = row.uses, row.budget_spent
     customer_uses: dict[str, int] = {}
     if per_customer and ctx.customer_id is not None:
-        customer_uses = dict(
-            session.execute(
-                select(CustomerUse.promotion_id, CustomerUse.uses).where(
-                    CustomerUse.customer_id == ctx.customer_id,
-                    CustomerUse.promotion_id.in_(per_customer),
-                )
-            ).tuples()
+        rows = session.execute(
+            select(CustomerUse.promotion_id, CustomerUse.uses).where(
+                CustomerUse.customer_id == ctx.customer_id,
+                CustomerUse.promotion_id.in_(per_customer),
+            )
         )
+        customer_uses = {promotion_id: count for promotion_id, count in rows}
     return Usage(
         uses=uses,
         customer_uses=customer_uses,
