@@ -65,9 +65,22 @@ def test_demo_builds_the_simulated_brand_and_prints_one_login_per_role(data_dir:
         in " ".join(result.output.split())
     )
 
+    from omnicanal.pricing.models import PricePolicy, PriceRow, PromotionRow
+
+    with common.session_factory()() as session:
+        prices = session.scalar(select(func.count(PriceRow.id)))
+        base = session.scalar(select(func.count(PriceRow.id)).where(PriceRow.location.is_(None)))
+        assert base == 200, "one base price per product"
+        assert prices > base, "the franchisees' till prices at their stores"
+        assert session.scalar(select(func.count(PromotionRow.id))) >= 6
+        assert session.scalar(select(func.count(PricePolicy.id))) >= 1
+
     again = invoke("demo", "--no-serve", "--scale", "tiny")
     assert again.exit_code == 0
     assert "Reusing the simulated brand" in again.output
+    assert "Prices and promotions already loaded" in again.output
+    with common.session_factory()() as session:
+        assert session.scalar(select(func.count(PriceRow.id))) == prices, "loaded once"
     with common.session_factory()() as session:
         keys = [k for k in list_api_keys(session, SYSTEM) if k.name == "demo integrator"]
         franchisee = get_user_by_email(session, "franchise@maisondemo.fr")
@@ -100,6 +113,51 @@ def test_import_reports_bad_rows_and_replay_accepts_them_later(
     replay = invoke("import", "replay")
     assert "1 accepted" in replay.output
     assert "No rejected rows" in invoke("import", "rejected").output
+
+
+def test_import_prices_by_sku_gtin_and_local_code(data_dir: Path, tmp_path: Path) -> None:
+    assert invoke("db", "upgrade").exit_code == 0
+    entities = tmp_path / "entities.csv"
+    entities.write_text("code,name,kind\nFR-A,Franchise A,franchisee\n", encoding="utf-8")
+    assert invoke("import", "entities", str(entities)).exit_code == 0
+    products = tmp_path / "products.csv"
+    products.write_text(
+        "sku,gtin,name,category\nROBE-1,3760123000000,Robe,Femme > Robes\n"
+        "ROBE-2,3760123000017,Robe,Femme > Robes\n",
+        encoding="utf-8",
+    )
+    assert invoke("import", "products", str(products)).exit_code == 0
+    codes = tmp_path / "codes.csv"
+    codes.write_text("code,gtin\nA-2,3760123000017\n", encoding="utf-8")
+    assert invoke("import", "product_codes", str(codes), "--owner", "FR-A").exit_code == 0
+    prices = tmp_path / "prices.csv"
+    prices.write_text(
+        "sku,gtin,code,price,valid_from\n"
+        'ROBE-1,,,"49,90",2026-01-01T00:00:00+00:00\n'
+        ',3760123000017,,"39,90",2026-01-01T00:00:00+00:00\n'
+        ',,A-2,"37,90",2026-06-01T00:00:00+00:00\n'
+        ',,A-UNKNOWN,"10,00",\n'
+        "ROBE-1,,,douze,\n",
+        encoding="utf-8",
+    )
+    result = invoke("import", "prices", str(prices), "--owner", "FR-A")
+    assert result.exit_code == 1, result.output
+    assert "3 created" in result.output and "2 rejected" in result.output
+    report = (tmp_path / "prices.errors.csv").read_text()
+    assert "A-UNKNOWN" in report and "not mapped" in report and "douze" in report
+    from sqlalchemy import select
+
+    from omnicanal.pricing.models import PriceRow
+
+    with common.session_factory()() as session:
+        rows = session.execute(
+            select(PriceRow.sku, PriceRow.amount_minor, PriceRow.valid_until).order_by(
+                PriceRow.sku, PriceRow.valid_from
+            )
+        ).all()
+    assert [(r.sku, r.amount_minor) for r in rows] == [
+        ("ROBE-1", 4990), ("ROBE-2", 3990), ("ROBE-2", 3790)]  # fmt: skip
+    assert rows[1].valid_until is not None and rows[2].valid_until is None
 
 
 def test_users_and_keys_commands(data_dir: Path) -> None:

@@ -212,6 +212,26 @@ def import_product_codes(
     _run("product_codes", file, format, map, report, {"owner": owner} if owner else None)
 
 
+@import_app.command("prices")
+def import_prices(
+    file: File,
+    owner: str = typer.Option(
+        None, help="Whose local product codes the `code` column holds, e.g. FR-ALPES."
+    ),
+    format: Format = None,
+    map: Mapping = None,
+    report: Report = None,
+) -> None:
+    """Price rows: a change closes the row it replaces, so the history stays.
+
+    Columns: sku, gtin or code (an owner's local code, mapped through the catalog), amount
+    (minor units) or price (`66,90`), currency (EUR), channel, location, segment (codes),
+    valid_from, valid_until (ISO 8601 with offset), price_list (base). An `owner` column
+    overrides --owner row by row.
+    """
+    _run("prices", file, format, map, report, {"owner": owner} if owner else None)
+
+
 @import_app.command("rejected")
 def list_rejected(
     kind: str = typer.Option(None, help="Only this kind."),

@@ -61,6 +61,7 @@ def load_importers() -> None:
     from omnicanal.catalog import importers as _catalog  # noqa: F401
     from omnicanal.customers import importers as _customers  # noqa: F401
     from omnicanal.network import importers as _network  # noqa: F401
+    from omnicanal.pricing import importers as _pricing  # noqa: F401
 
 
 @dataclass
