@@ -71,9 +71,7 @@ def _resolved(session: Session, principal: Principal, lines: list[PriceLine]) ->
     return out
 
 
-def write_prices(
-    session: Session, principal: Principal, lines: list[PriceLine]
-) -> tuple[int, int]:
+def write_prices(session: Session, principal: Principal, lines: list[PriceLine]) -> tuple[int, int]:
     service.set_prices(session, principal, _resolved(session, principal, lines))
     return len(lines), 0
 
