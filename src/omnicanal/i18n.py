@@ -58,3 +58,8 @@ def translations(locale: str) -> gettext_module.NullTranslations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return gettext_module.GNUTranslations(buffer)
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated where it is shown."""
+    return message

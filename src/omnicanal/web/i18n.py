@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from omnicanal.config import SUPPORTED_LOCALES
-from omnicanal.i18n import SOURCE_LOCALE, catalog_path, translations
+from omnicanal.i18n import N_, SOURCE_LOCALE, catalog_path, translations
 
 __all__ = [
     "N_", "SOURCE_LOCALE", "catalog_path", "choose_locale", "current_locale", "gettext",
@@ -50,8 +50,3 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 _ = gettext
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction; it is translated where it is shown."""
-    return message
