@@ -119,7 +119,7 @@ def _scope(w: _Writer, promotion: Promotion | None) -> str | None:
         return None
     parts = []
     for kind, codes in promotion.conditions.products:
-        shown = sorted(w.name(_NAME_KINDS[kind], code) for code in codes)
+        shown = sorted((w.name(_NAME_KINDS[kind], code) for code in codes), key=str.casefold)
         n = len(shown)
         listed = {"names": w.list(shown), "count": n}
         if kind == "categories":
