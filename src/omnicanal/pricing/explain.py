@@ -80,7 +80,7 @@ class _Writer:
     def number(self, value: object) -> str:
         return format_decimal(Decimal(str(value)), locale=self.locale)
 
-    def list(self, items: Iterable[str]) -> str:
+    def listing(self, items: Iterable[str]) -> str:
         return format_list(list(items), locale=self.locale)
 
     def ordinal(self, n: int) -> str:
@@ -121,7 +121,7 @@ def _scope(w: _Writer, promotion: Promotion | None) -> str | None:
     for kind, codes in promotion.conditions.products:
         shown = sorted((w.name(_NAME_KINDS[kind], code) for code in codes), key=str.casefold)
         n = len(shown)
-        listed = {"names": w.list(shown), "count": n}
+        listed = {"names": w.listing(shown), "count": n}
         if kind == "categories":
             parts.append(
                 w.ngettext("the category %(names)s", "the categories %(names)s", n) % listed
@@ -535,6 +535,27 @@ def explain_quote(
 # -- prices and the franchise policy ----------------------------------------------------------
 
 
+# the sentence of each set of dimensions a price row may match
+_PRICE_SOURCES = {
+    frozenset(): N_("Base price"),
+    frozenset({"location"}): N_("%(location)s store price"),
+    frozenset({"channel"}): N_("%(channel)s channel price"),
+    frozenset({"segment"}): N_("Price for segment %(segment)s"),
+    frozenset({"location", "channel"}): N_("%(location)s store price on the %(channel)s channel"),
+    frozenset({"location", "segment"}): N_("%(location)s store price for segment %(segment)s"),
+    frozenset({"channel", "segment"}): N_("%(channel)s channel price for segment %(segment)s"),
+    frozenset({"location", "channel", "segment"}): N_(
+        "%(location)s store price on the %(channel)s channel for segment %(segment)s"
+    ),
+}
+_POLICIES = {
+    "free_policy": N_("the policy leaves the price free"),
+    "within_band": N_("within the ± %(band)s the policy allows"),
+    "outside_band": N_("the policy allows ± %(band)s"),
+    "locked": N_("the policy allows no difference"),
+}
+
+
 def explain_price(
     resolved: ResolvedPrice,
     locale: str | None,
@@ -545,32 +566,13 @@ def explain_price(
     """Where a price comes from: `Prix du magasin Lyon Part-Dieu`, `Base price`, `Web channel
     price for segment VIP, from December 1, 2026`."""
     w = _Writer(locale, names, timezone)
-    row = resolved.price
-    matched = frozenset(resolved.matched)
+    row, matched = resolved.price, frozenset(resolved.matched)
     values = {
         "location": w.name("location", row.location or ""),
         "channel": w.name("channel", row.channel or ""),
         "segment": w.name("segment", row.segment or ""),
     }
-    messages = {
-        frozenset(): w.gettext("Base price"),
-        frozenset({"location"}): w.gettext("%(location)s store price"),
-        frozenset({"channel"}): w.gettext("%(channel)s channel price"),
-        frozenset({"segment"}): w.gettext("Price for segment %(segment)s"),
-        frozenset({"location", "channel"}): w.gettext(
-            "%(location)s store price on the %(channel)s channel"
-        ),
-        frozenset({"location", "segment"}): w.gettext(
-            "%(location)s store price for segment %(segment)s"
-        ),
-        frozenset({"channel", "segment"}): w.gettext(
-            "%(channel)s channel price for segment %(segment)s"
-        ),
-        frozenset({"location", "channel", "segment"}): w.gettext(
-            "%(location)s store price on the %(channel)s channel for segment %(segment)s"
-        ),
-    }
-    sentence = messages.get(matched, messages[frozenset()]) % values
+    sentence = w.gettext(_PRICE_SOURCES.get(matched, _PRICE_SOURCES[frozenset()])) % values
     start, end = row.valid_from, row.valid_until
     if start and end:
         return w.gettext("%(price)s, from %(start)s to %(end)s") % {
@@ -603,13 +605,9 @@ def explain_policy(check: PolicyCheck, locale: str | None) -> str:
         if check.deviation > 0
         else w.gettext("%(percent)s below the brand price") % percent
     )
-    band = {"band": w.percent(check.limit_percent or 0)}
-    policy = {
-        "free_policy": w.gettext("the policy leaves the price free"),
-        "within_band": w.gettext("within the ± %(band)s the policy allows") % band,
-        "outside_band": w.gettext("the policy allows ± %(band)s") % band,
-        "locked": w.gettext("the policy allows no difference"),
-    }.get(check.reason)
+    policy = _POLICIES.get(check.reason)
     if policy is None:
         return deviation
-    return w.gettext("%(deviation)s, %(policy)s") % {"deviation": deviation, "policy": policy}
+    # a message without a placeholder ignores the mapping
+    clause = w.gettext(policy) % {"band": w.percent(check.limit_percent or 0)}
+    return w.gettext("%(deviation)s, %(policy)s") % {"deviation": deviation, "policy": clause}
