@@ -103,3 +103,34 @@ def test_a_valid_code_stopped_by_an_exclusive_promotion_is_not_combinable() -> N
 def test_a_coupon_may_also_be_given_as_a_mapping_by_code() -> None:
     q = price(CART, [WELCOME], coupons=["welcome10"], known_coupons={c.code: c for c in KNOWN})
     assert q.discount == 1000
+
+
+def test_a_code_out_of_its_dates_gives_the_instant_that_counts() -> None:
+    ends_first = Promotion(
+        "welcome", AmountOff(1000), requires_coupon=True, ends_at=AT - timedelta(days=2)
+    )
+    late = [Coupon("LATE", "welcome", valid_until=AT - timedelta(days=1))]
+    q = price(CART, [ends_first], coupons=["LATE"], known_coupons=late)
+    assert [(r.code, r.params) for r in q.refusals] == [
+        ("coupon_expired", {"valid_until": AT - timedelta(days=2)})
+    ]
+    starts_last = Promotion(
+        "welcome", AmountOff(1000), requires_coupon=True, starts_at=AT + timedelta(days=3)
+    )
+    early = [Coupon("EARLY", "welcome", valid_from=AT + timedelta(days=1))]
+    q = price(CART, [starts_last], coupons=["EARLY"], known_coupons=early)
+    assert [(r.code, r.params) for r in q.refusals] == [
+        ("coupon_not_yet_valid", {"valid_from": AT + timedelta(days=3)})
+    ]
+
+
+def test_a_refused_code_carries_what_its_sentence_needs() -> None:
+    used = Usage(coupon_redemptions={"WELCOME10": 1})
+    q = price(CART, [WELCOME], coupons=["WELCOME10"], known_coupons=KNOWN, usage=used)
+    assert q.refusals[0].params == {"max_redemptions": 1}
+    q = price(CART, [WELCOME], coupons=["VIP-X7K2"], known_coupons=KNOWN)
+    assert q.refusals[0].params == {"identified": False}
+    q = price(CART, [WELCOME], coupons=["VIP-X7K2"], known_coupons=KNOWN, customer_id="c2")
+    assert q.refusals[0].params == {"identified": True}
+    q = price(CART, [WELCOME], coupons=["WELCOME10", "SHARED"], known_coupons=KNOWN)
+    assert q.refusals[0].params == {"kept": "WELCOME10"}

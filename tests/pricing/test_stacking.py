@@ -95,3 +95,34 @@ def test_a_refused_promotion_leaves_its_stacking_group_to_the_next() -> None:
 
 def test_promotions_in_another_currency_do_not_apply() -> None:
     assert price(CART, [Promotion("chf", AmountOff(500), currency="CHF")]).adjustments == ()
+
+
+def test_a_stopped_promotion_says_which_promotion_or_limit_stopped_it() -> None:
+    grouped = [Promotion("big", PercentOff(Decimal(30)), name="Soldes", stacking_group="sales", priority=2),
+               Promotion("small", PercentOff(Decimal(10)), stacking_group="sales")]  # fmt: skip
+    assert price(CART, grouped).refusals[0].params == {
+        "group": "sales", "taken_by": "Soldes", "promotion": "small"
+    }  # fmt: skip
+    solo = Promotion("solo", PercentOff(Decimal(20)), exclusive=True, priority=9)
+    late = Promotion("late", AmountOff(500), name="Fidélité")
+    assert price(CART, [solo, late]).refusals[0].params == {
+        "exclusive": "other", "other": "solo", "promotion": "Fidélité"
+    }  # fmt: skip
+    early = Promotion("early", AmountOff(500), priority=10)
+    assert price(CART, [solo, early]).refusals[0].params == {
+        "exclusive": "self", "promotion": "solo"
+    }  # fmt: skip
+
+
+def test_a_promotion_stopped_by_a_limit_gives_the_limit() -> None:
+    capped = Promotion("p", AmountOff(500), max_uses=100, max_uses_per_customer=2)
+    assert price(CART, [capped], usage=Usage(uses={"p": 100})).refusals[0].params == {
+        "max_uses": 100, "promotion": "p"
+    }  # fmt: skip
+    used = price(CART, [capped], customer_id="c1", usage=Usage(customer_uses={"p": 2}))
+    assert used.refusals[0].params == {"max_uses_per_customer": 2, "promotion": "p"}
+    budgeted = Promotion("p", PercentOff(Decimal(10)), budget=100_000)
+    short = price(CART, [budgeted], usage=Usage(budget_spent={"p": 99_400}))
+    assert short.refusals[0].params == {"budget": 100_000, "remaining": 600, "promotion": "p"}
+    spent = price(CART, [budgeted], usage=Usage(budget_spent={"p": 100_000}))
+    assert spent.refusals[0].params["remaining"] == 0

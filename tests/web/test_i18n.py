@@ -132,15 +132,17 @@ def test_french_catalog_covers_every_string_of_the_pages() -> None:
     with (ROOT / "babel.cfg").open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     extracted = {
-        message if isinstance(message, str) else message[0]
-        for _file, _line, message, _comments, _context in extract_from_dir(
+        (message if isinstance(message, str) else message[0], context)
+        for _file, _line, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options_map
         )
     }
     with i18n.catalog_path("fr").open("rb") as po_file:
         catalog = read_po(po_file, locale="fr")
 
-    missing = sorted(message for message in extracted if catalog.get(message) is None)
+    missing = sorted(
+        message for message, context in extracted if catalog.get(message, context) is None
+    )
     assert missing == []
     assert len(extracted) > 50
 

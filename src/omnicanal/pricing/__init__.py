@@ -7,7 +7,9 @@ What other domains may use:
 - `FranchisePolicy`, `check_franchise_price`: whether a franchisee's price is allowed;
 - `Promotion`, `Conditions`, the actions, `Coupon`, `generate_coupon_codes`: definitions,
   validated as they are built (`InvalidPromotion` names the field);
-- `PromotionSet` (promotions ordered and indexed once), `quote` and its inputs and outputs.
+- `PromotionSet` (promotions ordered and indexed once), `quote` and its inputs and outputs;
+- `explain_quote`, `explain_adjustment`, `explain_refusal`, `explain_price`, `explain_policy`:
+  the same in one sentence each, in French or English.
 """
 
 from omnicanal.pricing.actions import (
@@ -38,6 +40,14 @@ from omnicanal.pricing.engine import (
     Usage,
     quote,
 )
+from omnicanal.pricing.explain import (
+    QuoteExplanation,
+    explain_adjustment,
+    explain_policy,
+    explain_price,
+    explain_quote,
+    explain_refusal,
+)
 from omnicanal.pricing.index import PromotionSet
 from omnicanal.pricing.prices import (
     FranchisePolicy,
@@ -64,7 +74,9 @@ __all__ = [
     "Conditions", "Coupon", "Delivery", "FixedPrice", "FranchisePolicy",
     "FreeDelivery", "InvalidPrice", "InvalidPromotion", "LineAdjustment", "LoyaltyMultiplier",
     "LoyaltyRules", "NthItem", "PercentOff", "PolicyCheck", "Price", "PriceBook", "PriceContext",
-    "PriceNotFound", "Promotion", "PromotionSet", "Quote", "QuoteContext", "QuoteLine", "Refusal",
-    "ResolvedPrice", "SpendThreshold", "SpendTier", "Usage", "check_franchise_price",
-    "generate_coupon_codes", "normalise_code", "quote", "resolve_price",
+    "PriceNotFound", "Promotion", "PromotionSet", "Quote", "QuoteContext", "QuoteExplanation",
+    "QuoteLine", "Refusal", "ResolvedPrice", "SpendThreshold", "SpendTier", "Usage",
+    "check_franchise_price", "explain_adjustment", "explain_policy", "explain_price",
+    "explain_quote", "explain_refusal", "generate_coupon_codes", "normalise_code", "quote",
+    "resolve_price",
 ]  # fmt: skip

@@ -143,6 +143,18 @@ class Refusal:
     params: Mapping[str, object] = field(default_factory=dict)
 
 
+# What each refusal's params hold (the data of its sentence, see explain.py):
+# coupon_not_yet_valid: valid_from (the instant the code starts working); coupon_expired:
+# valid_until (the instant it stopped, exclusive); coupon_already_used: max_redemptions;
+# coupon_other_customer: identified (whether the quote named a customer); coupon_duplicate: kept
+# (the code already entered for the promotion); coupon_not_applicable: condition (the first
+# unmet, or nothing_to_discount; absent when no candidate reached the code). The refusals of a
+# promotion that stacking or its limits stopped carry its name (its id when it has none) as
+# `promotion`, and:
+# not_combinable: exclusive ("self": it applies alone and others already apply; "other": the
+# exclusive promotion named `other` does); stacking_group_taken: group, taken_by (the name of the
+# group's promotion that applies); usage_limit_reached: max_uses; customer_limit_reached:
+# max_uses_per_customer; budget_exhausted: budget, remaining.
 REFUSALS = (
     "coupon_unknown", "coupon_not_yet_valid", "coupon_expired", "coupon_already_used",
     "coupon_other_customer", "coupon_duplicate", "coupon_not_applicable", "not_combinable",
@@ -297,42 +309,52 @@ def _accept_coupons(
         coupon = coupons.get(code)
         promotion = promotions.by_id.get(coupon.promotion_id) if coupon else None
         refusal = None
+        params: dict[str, object] = {}
         if coupon is None or promotion is None:
             refusal = "coupon_unknown"
-        elif (coupon.valid_from and ctx.at < coupon.valid_from) or (
-            promotion.starts_at and ctx.at < promotion.starts_at
-        ):
-            refusal = "coupon_not_yet_valid"
-        elif (coupon.valid_until and ctx.at >= coupon.valid_until) or (
-            promotion.ends_at and ctx.at >= promotion.ends_at
-        ):
-            refusal = "coupon_expired"
+        elif (start := _latest(coupon.valid_from, promotion.starts_at)) and ctx.at < start:
+            refusal, params = "coupon_not_yet_valid", {"valid_from": start}
+        elif (end := _earliest(coupon.valid_until, promotion.ends_at)) and ctx.at >= end:
+            refusal, params = "coupon_expired", {"valid_until": end}
         elif coupon.customer_id is not None and coupon.customer_id != ctx.customer_id:
-            refusal = "coupon_other_customer"
+            refusal, params = "coupon_other_customer", {"identified": ctx.customer_id is not None}
         elif (
             coupon.max_redemptions is not None
             and usage.coupon_redemptions.get(code, 0) >= coupon.max_redemptions
         ):
-            refusal = "coupon_already_used"
+            refusal, params = "coupon_already_used", {"max_redemptions": coupon.max_redemptions}
         elif promotion.id in accepted:
-            refusal = "coupon_duplicate"
+            refusal, params = "coupon_duplicate", {"kept": accepted[promotion.id]}
         if refusal:
-            refusals.append(Refusal(refusal, promotion.id if promotion else None, code))
+            refusals.append(Refusal(refusal, promotion.id if promotion else None, code, params))
         else:
             accepted[promotion.id] = code  # type: ignore[union-attr]
     return accepted, refusals
 
 
-def _limit_refusal(promotion: Promotion, ctx: QuoteContext, usage: Usage) -> str | None:
+def _latest(*instants: datetime | None) -> datetime | None:
+    return max((i for i in instants if i is not None), default=None)
+
+
+def _earliest(*instants: datetime | None) -> datetime | None:
+    return min((i for i in instants if i is not None), default=None)
+
+
+def _limit_refusal(
+    promotion: Promotion, ctx: QuoteContext, usage: Usage
+) -> tuple[str, dict[str, object]] | None:
+    """The limit that stops the promotion, with the params of its refusal, or None."""
     if promotion.max_uses is not None and usage.uses.get(promotion.id, 0) >= promotion.max_uses:
-        return "usage_limit_reached"
+        return "usage_limit_reached", {"max_uses": promotion.max_uses}
     if promotion.max_uses_per_customer is not None:
         if ctx.customer_id is None:
-            return "customer_required"
+            return "customer_required", {}
         if usage.customer_uses.get(promotion.id, 0) >= promotion.max_uses_per_customer:
-            return "customer_limit_reached"
+            return "customer_limit_reached", {
+                "max_uses_per_customer": promotion.max_uses_per_customer
+            }
     if promotion.budget is not None and usage.budget_spent.get(promotion.id, 0) >= promotion.budget:
-        return "budget_exhausted"
+        return "budget_exhausted", {"budget": promotion.budget, "remaining": 0}
     return None
 
 
@@ -362,8 +384,9 @@ def quote(
         accepted,
     )
     adjustments: list[Adjustment] = []
-    groups_taken: set[str] = set()
-    exclusive_applied = False
+    # promotions are named in refusals by their name, or their id when they have none
+    groups_taken: dict[str, str] = {}  # stacking group -> the promotion that took it
+    exclusive_applied: str | None = None  # the exclusive promotion that applies
     refused_coupons = {r.coupon for r in refusals}
     for promotion in candidates:
         coupon = accepted.get(promotion.id)
@@ -384,13 +407,16 @@ def quote(
                     Refusal("coupon_not_applicable", promotion.id, coupon, {"condition": unmet})
                 )
             continue
-        stop = (
-            "not_combinable"
-            if exclusive_applied or (promotion.exclusive and adjustments)
-            else "stacking_group_taken"
-            if promotion.stacking_group is not None and promotion.stacking_group in groups_taken
-            else _limit_refusal(promotion, context, usage)
-        )
+        group = promotion.stacking_group
+        stop: tuple[str, dict[str, object]] | None
+        if exclusive_applied is not None:
+            stop = "not_combinable", {"exclusive": "other", "other": exclusive_applied}
+        elif promotion.exclusive and adjustments:
+            stop = "not_combinable", {"exclusive": "self"}
+        elif group is not None and group in groups_taken:
+            stop = "stacking_group_taken", {"group": group, "taken_by": groups_taken[group]}
+        else:
+            stop = _limit_refusal(promotion, context, usage)
         # the lines are listed only for a promotion that may apply: most candidates of a busy
         # cart are refused (their stacking group taken) and need only know that one line matches
         effect = None if stop else _effect(promotion, state.eligible(promotion), state, coupon)
@@ -408,16 +434,19 @@ def quote(
         if stop is None and promotion.budget is not None:
             spent = usage.budget_spent.get(promotion.id, 0)
             if spent + effect.adjustment.amount > promotion.budget:  # type: ignore[union-attr]
-                stop = "budget_exhausted"
+                remaining = promotion.budget - spent
+                stop = "budget_exhausted", {"budget": promotion.budget, "remaining": remaining}
         if stop is not None:
-            refusals.append(Refusal(stop, promotion.id, coupon))
+            code, params = stop
+            params["promotion"] = promotion.name or promotion.id
+            refusals.append(Refusal(code, promotion.id, coupon, params))
             continue
         _commit(effect, state)  # type: ignore[arg-type]
         adjustments.append(effect.adjustment)  # type: ignore[union-attr]
-        if promotion.stacking_group is not None:
-            groups_taken.add(promotion.stacking_group)
+        if group is not None:
+            groups_taken[group] = promotion.name or promotion.id
         if promotion.exclusive:
-            exclusive_applied = True
+            exclusive_applied = promotion.name or promotion.id
     applied = {a.coupon for a in adjustments if a.coupon}
     refused_coupons |= {r.coupon for r in refusals}
     for code in accepted.values():  # checked coupons that no candidate reached (index, exclusivity)
