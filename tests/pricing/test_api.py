@@ -390,3 +390,31 @@ def test_quote_at_a_future_instant_sees_a_scheduled_price(client, priced, admin_
     lines = [{"sku": "ROBE-2", "quantity": 1}]
     assert _quote(client, admin_headers, lines).json()["total"] == 3000
     assert _quote(client, admin_headers, lines, at=later.isoformat()).json()["total"] == 2500
+
+
+def test_a_quote_explains_itself_in_the_language_asked(client, priced, admin_headers):
+    _promotion(client, admin_headers, id="ROBES-20", name="Soldes robes",
+               action={"kind": "percent_off", "percent": 20},
+               conditions={"categories": ["FEMME.ROBES"]})  # fmt: skip
+    lines = [{"sku": "ROBE-1", "quantity": 1}, {"sku": "SAC-1", "quantity": 1}]
+    plain = _quote(client, admin_headers, lines, coupons=["NOPE"]).json()
+    assert plain["adjustments"][0]["explanation"] is None
+    assert plain["lines"][0]["price"]["explanation"] is None
+    french = client.post(
+        "/api/v1/pricing/quote",
+        params={"lang": "fr"},
+        json={"channel": "web", "lines": lines, "coupons": ["NOPE"], "at": NOW.isoformat()},
+        headers=admin_headers,
+    ).json()
+    assert "20" in french["adjustments"][0]["explanation"]
+    assert "Soldes robes" in french["adjustments"][0]["explanation"]
+    assert "NOPE" in french["refusals"][0]["explanation"]
+    assert french["lines"][0]["price"]["explanation"].startswith("Prix de base")
+    assert "Web" in french["lines"][1]["price"]["explanation"]  # the web channel's price
+    english = client.post(
+        "/api/v1/pricing/quote",
+        json={"channel": "web", "lines": lines, "at": NOW.isoformat()},
+        headers={**admin_headers, "Accept-Language": "en-GB,en;q=0.8"},
+    ).json()
+    assert english["lines"][0]["price"]["explanation"].startswith("Base price")
+    assert english["adjustments"][0]["explanation"] != french["adjustments"][0]["explanation"]

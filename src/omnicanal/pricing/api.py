@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request
 
 from omnicanal.api.deps import DB, CurrentPrincipal
+from omnicanal.i18n import language
 from omnicanal.pricing import schemas, service
 from omnicanal.pricing.engine import LoyaltyRules
 
@@ -25,20 +26,43 @@ PromotionBody = Annotated[
 ]
 
 
+def _locale(request: Request, lang: str | None) -> str | None:
+    """The language of the explanations: `?lang=`, else Accept-Language; none without either
+    (a till that reads the figures only does not pay for the sentences)."""
+    wanted = lang or request.headers.get("accept-language")
+    return language(wanted.split(",")[0].split(";")[0].strip()) if wanted else None
+
+
+Lang = Annotated[
+    str | None,
+    Query(description="fr or en: explain each adjustment, refusal and price in words "
+          "(Accept-Language does the same)"),
+]  # fmt: skip
+
+
 @router.post("/quote", response_model=schemas.QuoteOut)
-def quote(body: schemas.QuoteIn, db: DB, principal: CurrentPrincipal):
+def quote(
+    body: schemas.QuoteIn, request: Request, db: DB, principal: CurrentPrincipal, lang: Lang = None
+):
     """Price a cart on a channel (and location, for a customer): unit and line prices, every
     promotion applied with its reason, what was refused and why, totals, points to earn."""
-    return service.quote_payload(service.price_quote(db, principal, body, loyalty=LOYALTY))
+    priced = service.price_quote(db, principal, body, loyalty=LOYALTY)
+    return service.quote_payload(priced, db, _locale(request, lang))
 
 
 @router.post("/redemptions", response_model=schemas.RedemptionOut, status_code=201)
-def redeem(body: schemas.RedemptionIn, db: DB, principal: CurrentPrincipal):
+def redeem(
+    body: schemas.RedemptionIn,
+    request: Request,
+    db: DB,
+    principal: CurrentPrincipal,
+    lang: Lang = None,
+):
     """Price an order's cart and count the promotions and coupons it uses, once per order."""
     priced, redeemed = service.redeem(db, principal, body, loyalty=LOYALTY)
     return {
         "order_ref": body.order_ref,
-        "quote": service.quote_payload(priced),
+        "quote": service.quote_payload(priced, db, _locale(request, lang)),
         "redeemed": redeemed,
     }
 

@@ -96,6 +96,7 @@ class LinePriceOut(BaseModel):
     price_id: str
     price_list: str
     matched: list[str]  # location, segment, channel: what the winning row was specific to
+    explanation: str | None = None
 
 
 class QuoteLineOut(BaseModel):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 import threading
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -33,7 +33,7 @@ from omnicanal.db import new_id, utcnow
 from omnicanal.errors import Conflict, Forbidden, InvalidInput, NotFound
 from omnicanal.events import emit
 from omnicanal.network.models import Channel, Entity, Location
-from omnicanal.pricing import codec, schemas
+from omnicanal.pricing import codec, explain, schemas
 from omnicanal.pricing.engine import (
     Cart,
     CartLine,
@@ -61,6 +61,7 @@ from omnicanal.pricing.prices import (
     PriceBook,
     PriceContext,
     PriceNotFound,
+    ResolvedPrice,
     check_franchise_price,
 )
 from omnicanal.pricing.promotions import CODE_ALPHABET, Coupon, Promotion, normalise_code
@@ -113,6 +114,11 @@ class _PromotionCache:
         with self._lock:
             self._by_database[key] = (version or "", promotions)
         return promotions
+
+    def current(self, session: Session) -> PromotionSet:
+        """The set the last `get` of this database gave (what a quote just ran against)."""
+        hit = self._by_database.get(str(session.get_bind().url))
+        return hit[1] if hit is not None else self.get(session)
 
 
 PROMOTIONS = _PromotionCache()
@@ -376,9 +382,28 @@ def _coupon(row: CouponRow) -> Coupon:
 
 
 def quote_payload(
-    priced: PricedQuote, explain: Callable[[Any], Any] | None = None
+    priced: PricedQuote, session: Session | None = None, locale: str | None = None
 ) -> dict[str, Any]:
+    """The quote as the API answers it; with a `locale` (`fr`, `en`), each adjustment, refusal
+    and line price also says in words what it is."""
     q, ctx = priced.quote, priced.context
+    adjustments: Sequence[str | None] = [None] * len(q.adjustments)
+    refusals: Sequence[str | None] = [None] * len(q.refusals)
+    sources: Sequence[str | None] = [None] * len(q.lines)
+    if locale is not None:
+        names = _place_names(session, ctx) if session is not None else None
+        sentences = explain.explain_quote(
+            q, locale, names, promotions=PROMOTIONS.current(session) if session else ()
+        )
+        adjustments, refusals = sentences.adjustments, sentences.refusals
+        sources = [
+            explain.explain_price(
+                ResolvedPrice(line.sku, line.unit_price, q.currency, price, matched),
+                locale,
+                names,
+            )
+            for line, price, matched in zip(q.lines, priced.prices, priced.matched, strict=True)
+        ]
     return {
         "at": ctx.at,
         "channel": ctx.channel,
@@ -388,7 +413,7 @@ def quote_payload(
             {
                 "sku": line.sku, "quantity": line.quantity, "unit_price": line.unit_price,
                 "price": {"price_id": price.id, "price_list": price.price_list,
-                          "matched": list(matched)},
+                          "matched": list(matched), "explanation": source},
                 "subtotal": line.subtotal, "discount": line.discount, "total": line.total,
                 "unit_net": line.unit_net,
                 "adjustments": [
@@ -396,7 +421,9 @@ def quote_payload(
                     for a in line.adjustments
                 ],
             }
-            for line, price, matched in zip(q.lines, priced.prices, priced.matched, strict=True)
+            for line, price, matched, source in zip(
+                q.lines, priced.prices, priced.matched, sources, strict=True
+            )
         ],
         "subtotal": q.subtotal, "discount": q.discount, "items_total": q.items_total,
         "delivery_fee": q.delivery_fee, "delivery_discount": q.delivery_discount,
@@ -404,17 +431,29 @@ def quote_payload(
         "adjustments": [
             {"promotion_id": a.promotion_id, "name": a.name, "reason": a.reason,
              "amount": a.amount, "target": a.target, "lines": list(a.lines),
-             "params": _plain(a.params), "coupon": a.coupon}
-            for a in q.adjustments
+             "params": _plain(a.params), "coupon": a.coupon, "explanation": sentence}
+            for a, sentence in zip(q.adjustments, adjustments, strict=True)
         ],
         "refusals": [
             {"code": r.code, "promotion_id": r.promotion_id, "coupon": r.coupon,
-             "params": _plain(r.params)}
-            for r in q.refusals
+             "params": _plain(r.params), "explanation": sentence}
+            for r, sentence in zip(q.refusals, refusals, strict=True)
         ],
         "loyalty_points": q.loyalty_points,
         "coupons_applied": list(q.coupons_applied),
     }  # fmt: skip
+
+
+def _place_names(session: Session, ctx: QuoteContext) -> dict[str, dict[str, str]]:
+    names: dict[str, dict[str, str]] = {"channel": {}, "location": {}}
+    row = session.execute(select(Channel.name).where(Channel.code == ctx.channel)).first()
+    if row is not None:
+        names["channel"][ctx.channel] = row.name
+    if ctx.location is not None:
+        row = session.execute(select(Location.name).where(Location.code == ctx.location)).first()
+        if row is not None:
+            names["location"][ctx.location] = row.name
+    return names
 
 
 def _plain(params: Mapping[str, object]) -> dict[str, Any]:
