@@ -1,8 +1,18 @@
 """Marketplace offers through the HTTP API: sellers set their own offer, the listing marks the
 featured one (buy box) and why; on SQLite and PostgreSQL."""
 
-import pytest
+import itertools
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from omnicanal.api.app import create_app
+from omnicanal.catalog import offers
+from omnicanal.catalog.models import Offer
+from omnicanal.db import make_engine
 from tests.conftest import Brand, issue_key
 
 SELLER_PERMISSIONS = ["catalog:read", "catalog:write"]
@@ -161,3 +171,43 @@ def test_an_unknown_product_is_a_404(client, market) -> None:
         "/api/v1/products/prd_nope/offers", json=_offer(100), headers=market["SELLER-1"]
     )
     assert response.status_code == 404 and response.json()["field"] == "product_id"
+
+
+def test_two_first_offers_from_the_same_seller_at_once_both_succeed(
+    client, market, settings, db_url, factory, monkeypatch
+) -> None:
+    """Two API workers (each its own engine, as two processes) both read that the seller has no
+    offer yet before either writes: the second write becomes an update of the first's row."""
+    both_read = threading.Barrier(2, timeout=20)
+    calls = itertools.count()
+    read_offers = offers._offers_of
+
+    def read_then_wait(session, product_id):  # type: ignore[no-untyped-def]
+        found = read_offers(session, product_id)
+        if next(calls) < 2:  # each request's first read; the listing after the write goes on
+            both_read.wait()
+        return found
+
+    monkeypatch.setattr(offers, "_offers_of", read_then_wait)
+    engine = make_engine(db_url)
+    try:
+        with TestClient(create_app(settings, engine)) as other_worker:
+            workers = {5990: client, 5890: other_worker}
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                answers = list(
+                    pool.map(
+                        lambda price: _put(
+                            workers[price], market, market["SELLER-1"], _offer(price)
+                        ),
+                        workers,
+                    )
+                )
+    finally:
+        engine.dispose()
+    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(Offer)) == 1
+        assert s.scalar(select(Offer.price_minor)) in workers
+    [a_offer] = answers[0].json()["offers"]
+    [b_offer] = answers[1].json()["offers"]
+    assert a_offer["id"] == b_offer["id"], "one offer per seller and product"

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from omnicanal.catalog import buybox, schemas
@@ -79,8 +80,7 @@ def set_offer(
             field="currency",
         )
     if mine is None:
-        mine = Offer(product_id=product.id, seller_entity_id=seller.id, seller=seller.code)
-        session.add(mine)
+        mine = _first_offer(session, product.id, seller, data)
     mine.is_brand = seller.kind in BRAND_SELLER_KINDS
     mine.price_minor = data.price_minor
     mine.currency = data.currency
@@ -99,6 +99,33 @@ def set_offer(
         entity_id=seller.id,
     )
     return list_offers(session, principal, product.id, tolerance_percent)
+
+
+def _first_offer(session: Session, product_id: str, seller: Entity, data: schemas.OfferIn) -> Offer:
+    """The seller's offer row, written now unless a concurrent first write of the same seller
+    for the same product has just written it. Both meet on the unique key (product, seller):
+    `ON CONFLICT DO NOTHING` waits for the other transaction and then leaves its row, which
+    this request updates as any later PUT would, instead of failing on the constraint."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(
+        insert(Offer)
+        .values(
+            product_id=product_id,
+            seller_entity_id=seller.id,
+            seller=seller.code,
+            is_brand=seller.kind in BRAND_SELLER_KINDS,
+            price_minor=data.price_minor,
+            currency=data.currency,
+            stock_quantity=data.stock_quantity,
+            delivery_days=data.delivery_days,
+        )
+        .on_conflict_do_nothing(index_elements=["product_id", "seller_entity_id"])
+    )
+    return session.scalars(
+        select(Offer)
+        .where(Offer.product_id == product_id, Offer.seller_entity_id == seller.id)
+        .with_for_update()
+    ).one()
 
 
 def _offers_of(session: Session, product_id: str) -> list[Offer]:
