@@ -166,6 +166,32 @@ def test_bad_offers_are_refused_naming_the_field(client, market, body, field) ->
     assert response.json()["field"] == field
 
 
+def test_setting_an_offer_emits_offer_updated_with_the_offer(client, market) -> None:
+    first = _put(client, market, market["SELLER-1"], _offer(5990, shipping_minor=490))
+    [offer] = first.json()["offers"]
+    _put(client, market, market["SELLER-1"], _offer(5790, active=False))
+    refused = _put(client, market, market["SELLER-1"], _offer(5690, seller_rating="5.0"))
+    assert refused.status_code == 403, "a refused write leaves no event"
+    events = client.get("/api/v1/events?type=offer.*", headers=market["admin"])
+    assert events.status_code == 200, events.text
+    latest_first = events.json()
+    assert [e["type"] for e in latest_first] == ["offer.updated", "offer.updated"]
+    assert {e["entity_id"] for e in latest_first} == {offer["seller_entity_id"]}
+    common = {
+        "product_id": market["product"],
+        "sku": "MD-00002-BLEU-38",
+        "offer_id": offer["id"],
+        "seller": "SELLER-1",
+        "currency": "EUR",
+        "stock_quantity": 5,
+        "delivery_days": 2,
+    }
+    assert [e["payload"] for e in reversed(latest_first)] == [
+        {**common, "price_minor": 5990, "shipping_minor": 490, "active": True},
+        {**common, "price_minor": 5790, "shipping_minor": 0, "active": False},
+    ]
+
+
 def test_an_unknown_product_is_a_404(client, market) -> None:
     response = client.put(
         "/api/v1/products/prd_nope/offers", json=_offer(100), headers=market["SELLER-1"]
