@@ -192,6 +192,34 @@ def test_setting_an_offer_emits_offer_updated_with_the_offer(client, market) -> 
     ]
 
 
+@pytest.mark.parametrize("status", ["discontinued", "draft"])
+def test_a_product_not_on_sale_takes_no_offer(client, market, status) -> None:
+    changed = client.patch(
+        f"/api/v1/products/{market['product']}", json={"status": status}, headers=market["admin"]
+    )
+    assert changed.status_code == 200, changed.text
+    refused = _put(client, market, market["SELLER-1"], _offer(5990))
+    assert refused.status_code == 422, refused.text
+    problem = refused.json()
+    assert (problem["code"], problem["field"]) == ("product_not_active", "product_id")
+    assert problem["product_status"] == status and f"is {status}" in problem["detail"]
+    assert _list(client, market, market["admin"])["offers"] == []
+
+
+def test_an_offer_on_a_discontinued_product_can_be_withdrawn_only(client, market) -> None:
+    _put(client, market, market["SELLER-1"], _offer(5990))
+    client.patch(
+        f"/api/v1/products/{market['product']}",
+        json={"status": "discontinued"},
+        headers=market["admin"],
+    )
+    assert _put(client, market, market["SELLER-1"], _offer(4990)).status_code == 422
+    withdrawn = _put(client, market, market["SELLER-1"], _offer(5990, active=False))
+    assert withdrawn.status_code == 200, withdrawn.text
+    [offer] = withdrawn.json()["offers"]
+    assert offer["active"] is False and offer["excluded_because"] == "inactive"
+
+
 def test_an_unknown_product_is_a_404(client, market) -> None:
     response = client.put(
         "/api/v1/products/prd_nope/offers", json=_offer(100), headers=market["SELLER-1"]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from omnicanal.catalog import buybox, schemas
 from omnicanal.catalog.models import Offer
+from omnicanal.catalog.rules import ProductStatus
 from omnicanal.catalog.service import get_product, reader_of
 from omnicanal.errors import Conflict, Forbidden, InvalidInput
 from omnicanal.events import emit
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
 # The brand sells its own offers through its head office or its web shop.
 BRAND_SELLER_KINDS = frozenset({EntityKind.HQ.value, EntityKind.WEB_SHOP.value})
 THIRD_PARTY_SELLER_KINDS = frozenset({EntityKind.MARKETPLACE_SELLER.value})
+
+
+class ProductNotActive(InvalidInput):
+    code = "product_not_active"
 
 
 def _seller(session: Session, principal: Principal, code: str | None) -> Entity:
@@ -65,6 +70,15 @@ def set_offer(
     product = get_product(session, principal, product_id)
     require(principal, Permission.CATALOG_WRITE)
     seller = _seller(session, principal, data.seller)
+    # A draft is not on sale yet and a discontinued product no more; an offer already there
+    # can still be withdrawn (`active: false`), which is what a seller does when it ends.
+    if data.active and product.status != ProductStatus.ACTIVE.value:
+        raise ProductNotActive(
+            f"product {product.sku} is {product.status}: only an active product takes an "
+            "active offer (an existing offer can be withdrawn with active: false)",
+            field="product_id",
+            product_status=product.status,
+        )
     fields = data.model_fields_set
     if "seller_rating" in fields and not (
         principal.scope.is_brand and principal.has(Permission.CATALOG_MANAGE)
