@@ -10,7 +10,10 @@ checked: a few thousand among millions.
 `since` is the start of the current uninterrupted violation. Both prices are constant between
 two change points of the pair's rows (a `valid_from` or a `valid_until`: validity windows are
 half-open), so the audit steps back from `at` over those points, not over sampled instants,
-until the pair was within its policy or could not be compared (no brand price).
+until the pair was within its policy or could not be compared (no brand price). Every
+interval is judged against the location's policy as given: a policy's own history is not an
+input, so a violation that began under a looser policy counts from when the prices broke the
+current one.
 """
 
 from __future__ import annotations
