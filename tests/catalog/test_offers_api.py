@@ -1,8 +1,18 @@
 """Marketplace offers through the HTTP API: sellers set their own offer, the listing marks the
 featured one (buy box) and why; on SQLite and PostgreSQL."""
 
-import pytest
+import itertools
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from omnicanal.api.app import create_app
+from omnicanal.catalog import offers
+from omnicanal.catalog.models import Offer
+from omnicanal.db import make_engine
 from tests.conftest import Brand, issue_key
 
 SELLER_PERMISSIONS = ["catalog:read", "catalog:write"]
@@ -156,8 +166,102 @@ def test_bad_offers_are_refused_naming_the_field(client, market, body, field) ->
     assert response.json()["field"] == field
 
 
+def test_setting_an_offer_emits_offer_updated_with_the_offer(client, market) -> None:
+    first = _put(client, market, market["SELLER-1"], _offer(5990, shipping_minor=490))
+    [offer] = first.json()["offers"]
+    _put(client, market, market["SELLER-1"], _offer(5790, active=False))
+    refused = _put(client, market, market["SELLER-1"], _offer(5690, seller_rating="5.0"))
+    assert refused.status_code == 403, "a refused write leaves no event"
+    events = client.get("/api/v1/events?type=offer.*", headers=market["admin"])
+    assert events.status_code == 200, events.text
+    latest_first = events.json()
+    assert [e["type"] for e in latest_first] == ["offer.updated", "offer.updated"]
+    assert {e["entity_id"] for e in latest_first} == {offer["seller_entity_id"]}
+    common = {
+        "product_id": market["product"],
+        "sku": "MD-00002-BLEU-38",
+        "offer_id": offer["id"],
+        "seller": "SELLER-1",
+        "currency": "EUR",
+        "stock_quantity": 5,
+        "delivery_days": 2,
+    }
+    assert [e["payload"] for e in reversed(latest_first)] == [
+        {**common, "price_minor": 5990, "shipping_minor": 490, "active": True},
+        {**common, "price_minor": 5790, "shipping_minor": 0, "active": False},
+    ]
+
+
+@pytest.mark.parametrize("status", ["discontinued", "draft"])
+def test_a_product_not_on_sale_takes_no_offer(client, market, status) -> None:
+    changed = client.patch(
+        f"/api/v1/products/{market['product']}", json={"status": status}, headers=market["admin"]
+    )
+    assert changed.status_code == 200, changed.text
+    refused = _put(client, market, market["SELLER-1"], _offer(5990))
+    assert refused.status_code == 422, refused.text
+    problem = refused.json()
+    assert (problem["code"], problem["field"]) == ("product_not_active", "product_id")
+    assert problem["product_status"] == status and f"is {status}" in problem["detail"]
+    assert _list(client, market, market["admin"])["offers"] == []
+
+
+def test_an_offer_on_a_discontinued_product_can_be_withdrawn_only(client, market) -> None:
+    _put(client, market, market["SELLER-1"], _offer(5990))
+    client.patch(
+        f"/api/v1/products/{market['product']}",
+        json={"status": "discontinued"},
+        headers=market["admin"],
+    )
+    assert _put(client, market, market["SELLER-1"], _offer(4990)).status_code == 422
+    withdrawn = _put(client, market, market["SELLER-1"], _offer(5990, active=False))
+    assert withdrawn.status_code == 200, withdrawn.text
+    [offer] = withdrawn.json()["offers"]
+    assert offer["active"] is False and offer["excluded_because"] == "inactive"
+
+
 def test_an_unknown_product_is_a_404(client, market) -> None:
     response = client.put(
         "/api/v1/products/prd_nope/offers", json=_offer(100), headers=market["SELLER-1"]
     )
     assert response.status_code == 404 and response.json()["field"] == "product_id"
+
+
+def test_two_first_offers_from_the_same_seller_at_once_both_succeed(
+    client, market, settings, db_url, factory, monkeypatch
+) -> None:
+    """Two API workers (each its own engine, as two processes) both read that the seller has no
+    offer yet before either writes: the second write becomes an update of the first's row."""
+    both_read = threading.Barrier(2, timeout=20)
+    calls = itertools.count()
+    read_offers = offers._offers_of
+
+    def read_then_wait(session, product_id):  # type: ignore[no-untyped-def]
+        found = read_offers(session, product_id)
+        if next(calls) < 2:  # each request's first read; the listing after the write goes on
+            both_read.wait()
+        return found
+
+    monkeypatch.setattr(offers, "_offers_of", read_then_wait)
+    engine = make_engine(db_url)
+    try:
+        with TestClient(create_app(settings, engine)) as other_worker:
+            workers = {5990: client, 5890: other_worker}
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                answers = list(
+                    pool.map(
+                        lambda price: _put(
+                            workers[price], market, market["SELLER-1"], _offer(price)
+                        ),
+                        workers,
+                    )
+                )
+    finally:
+        engine.dispose()
+    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(Offer)) == 1
+        assert s.scalar(select(Offer.price_minor)) in workers
+    [a_offer] = answers[0].json()["offers"]
+    [b_offer] = answers[1].json()["offers"]
+    assert a_offer["id"] == b_offer["id"], "one offer per seller and product"

@@ -10,10 +10,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from omnicanal.catalog import buybox, schemas
 from omnicanal.catalog.models import Offer
+from omnicanal.catalog.rules import ProductStatus
 from omnicanal.catalog.service import get_product, reader_of
 from omnicanal.errors import Conflict, Forbidden, InvalidInput
 from omnicanal.events import emit
@@ -27,6 +29,10 @@ if TYPE_CHECKING:
 # The brand sells its own offers through its head office or its web shop.
 BRAND_SELLER_KINDS = frozenset({EntityKind.HQ.value, EntityKind.WEB_SHOP.value})
 THIRD_PARTY_SELLER_KINDS = frozenset({EntityKind.MARKETPLACE_SELLER.value})
+
+
+class ProductNotActive(InvalidInput):
+    code = "product_not_active"
 
 
 def _seller(session: Session, principal: Principal, code: str | None) -> Entity:
@@ -64,6 +70,15 @@ def set_offer(
     product = get_product(session, principal, product_id)
     require(principal, Permission.CATALOG_WRITE)
     seller = _seller(session, principal, data.seller)
+    # A draft is not on sale yet and a discontinued product no more; an offer already there
+    # can still be withdrawn (`active: false`), which is what a seller does when it ends.
+    if data.active and product.status != ProductStatus.ACTIVE.value:
+        raise ProductNotActive(
+            f"product {product.sku} is {product.status}: only an active product takes an "
+            "active offer (an existing offer can be withdrawn with active: false)",
+            field="product_id",
+            product_status=product.status,
+        )
     fields = data.model_fields_set
     if "seller_rating" in fields and not (
         principal.scope.is_brand and principal.has(Permission.CATALOG_MANAGE)
@@ -79,8 +94,7 @@ def set_offer(
             field="currency",
         )
     if mine is None:
-        mine = Offer(product_id=product.id, seller_entity_id=seller.id, seller=seller.code)
-        session.add(mine)
+        mine = _first_offer(session, product.id, seller, data)
     mine.is_brand = seller.kind in BRAND_SELLER_KINDS
     mine.price_minor = data.price_minor
     mine.currency = data.currency
@@ -99,6 +113,33 @@ def set_offer(
         entity_id=seller.id,
     )
     return list_offers(session, principal, product.id, tolerance_percent)
+
+
+def _first_offer(session: Session, product_id: str, seller: Entity, data: schemas.OfferIn) -> Offer:
+    """The seller's offer row, written now unless a concurrent first write of the same seller
+    for the same product has just written it. Both meet on the unique key (product, seller):
+    `ON CONFLICT DO NOTHING` waits for the other transaction and then leaves its row, which
+    this request updates as any later PUT would, instead of failing on the constraint."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(
+        insert(Offer)
+        .values(
+            product_id=product_id,
+            seller_entity_id=seller.id,
+            seller=seller.code,
+            is_brand=seller.kind in BRAND_SELLER_KINDS,
+            price_minor=data.price_minor,
+            currency=data.currency,
+            stock_quantity=data.stock_quantity,
+            delivery_days=data.delivery_days,
+        )
+        .on_conflict_do_nothing(index_elements=["product_id", "seller_entity_id"])
+    )
+    return session.scalars(
+        select(Offer)
+        .where(Offer.product_id == product_id, Offer.seller_entity_id == seller.id)
+        .with_for_update()
+    ).one()
 
 
 def _offers_of(session: Session, product_id: str) -> list[Offer]:

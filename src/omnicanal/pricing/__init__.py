@@ -5,6 +5,8 @@ tables, the service and the API call them with data.
 What other domains may use:
 - `PriceBook`, `Price`, `PriceContext`, `resolve_price`: the price of a SKU in a context;
 - `FranchisePolicy`, `check_franchise_price`: whether a franchisee's price is allowed;
+- `audit_prices` and its `PriceAudit`: which locations show a price outside their policy, by
+  how much and since when;
 - `Promotion`, `Conditions`, the actions, `Coupon`, `generate_coupon_codes`: definitions,
   validated as they are built (`InvalidPromotion` names the field);
 - `PromotionSet` (promotions ordered and indexed once), `quote` and its inputs and outputs;
@@ -24,6 +26,13 @@ from omnicanal.pricing.actions import (
     PercentOff,
     SpendThreshold,
     SpendTier,
+)
+from omnicanal.pricing.audit import (
+    AuditFinding,
+    LocationSummary,
+    NotCompared,
+    PriceAudit,
+    audit_prices,
 )
 from omnicanal.pricing.engine import (
     REFUSALS,
@@ -70,13 +79,14 @@ from omnicanal.pricing.promotions import (
 )
 
 __all__ = [
-    "REFUSALS", "Adjustment", "AmountOff", "BundlePrice", "BuyXGetY", "Cart", "CartLine",
-    "Conditions", "Coupon", "Delivery", "FixedPrice", "FranchisePolicy",
-    "FreeDelivery", "InvalidPrice", "InvalidPromotion", "LineAdjustment", "LoyaltyMultiplier",
-    "LoyaltyRules", "NthItem", "PercentOff", "PolicyCheck", "Price", "PriceBook", "PriceContext",
-    "PriceNotFound", "Promotion", "PromotionSet", "Quote", "QuoteContext", "QuoteExplanation",
-    "QuoteLine", "Refusal", "ResolvedPrice", "SpendThreshold", "SpendTier", "Usage",
-    "check_franchise_price", "explain_adjustment", "explain_policy", "explain_price",
-    "explain_quote", "explain_refusal", "generate_coupon_codes", "normalise_code", "quote",
-    "resolve_price",
+    "REFUSALS", "Adjustment", "AmountOff", "AuditFinding", "BundlePrice", "BuyXGetY", "Cart",
+    "CartLine",
+    "Conditions", "Coupon", "Delivery", "FixedPrice", "FranchisePolicy", "FreeDelivery",
+    "InvalidPrice", "InvalidPromotion", "LineAdjustment", "LocationSummary", "LoyaltyMultiplier",
+    "LoyaltyRules", "NotCompared", "NthItem", "PercentOff", "PolicyCheck", "Price", "PriceAudit",
+    "PriceBook", "PriceContext", "PriceNotFound", "Promotion", "PromotionSet", "Quote",
+    "QuoteContext", "QuoteExplanation", "QuoteLine", "Refusal", "ResolvedPrice",
+    "SpendThreshold", "SpendTier", "Usage", "audit_prices", "check_franchise_price",
+    "explain_adjustment", "explain_policy", "explain_price", "explain_quote", "explain_refusal",
+    "generate_coupon_codes", "normalise_code", "quote", "resolve_price",
 ]  # fmt: skip

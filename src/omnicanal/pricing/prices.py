@@ -38,7 +38,7 @@ class PriceNotFound(NotFound):
     code = "price_not_found"
 
 
-def _check_currency(currency: str, field_name: str) -> None:
+def check_currency(currency: str, field_name: str) -> None:
     if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
         raise InvalidPrice(f"{currency!r} is not an ISO 4217 code", field=field_name)
 
@@ -71,7 +71,7 @@ class Price:
             raise InvalidPrice("a price needs a SKU", field="sku")
         if isinstance(self.amount, bool) or not isinstance(self.amount, int) or self.amount < 0:
             raise InvalidPrice("an amount is a non-negative integer of minor units", field="amount")
-        _check_currency(self.currency, "currency")
+        check_currency(self.currency, "currency")
         _check_window(self.valid_from, self.valid_until)
 
     def valid_at(self, at: datetime) -> bool:
