@@ -418,3 +418,47 @@ def test_a_quote_explains_itself_in_the_language_asked(client, priced, admin_hea
     ).json()
     assert english["lines"][0]["price"]["explanation"].startswith("Base price")
     assert english["adjustments"][0]["explanation"] != french["adjustments"][0]["explanation"]
+
+
+def test_the_audit_lists_stores_outside_their_policy_and_since_when(
+    client, factory, priced, brand, admin_headers
+):
+    client.put("/api/v1/pricing/policies/FR-A", json={"mode": "band", "band_percent": "10"},
+               headers=admin_headers)  # fmt: skip
+    client.put("/api/v1/pricing/policies/FR-B", json={"mode": "locked"}, headers=admin_headers)
+    till = [  # what the stores' tills show, recorded by the brand (no policy check on the way in)
+        {"sku": "ROBE-1", "amount": 5400, "location": "FRA-01", "valid_from": PAST},  # +8 %: in
+        {"sku": "ROBE-2", "amount": 3600, "location": "FRA-01",
+         "valid_from": "2026-02-01T00:00:00+00:00"},  # +20 %: out since February
+        {"sku": "ROBE-1", "amount": 4990, "location": "FRB-01",
+         "valid_from": "2026-03-01T00:00:00+00:00"},  # locked: 10 cents off
+    ]  # fmt: skip
+    assert (
+        client.post("/api/v1/pricing/prices", json=till, headers=admin_headers).status_code == 201
+    )
+    response = client.get(
+        "/api/v1/pricing/audit", params={"at": NOW.isoformat()}, headers=admin_headers
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    found = [(f["location"], f["sku"], f["deviation"], f["deviation_percent"], f["reason"],
+              f["since"]) for f in body["findings"]]  # fmt: skip
+    assert found == [
+        ("FRA-01", "ROBE-2", 600, "20.00", "outside_band", "2026-02-01T00:00:00Z"),
+        ("FRB-01", "ROBE-1", -10, "-0.20", "locked", "2026-03-01T00:00:00Z"),
+    ]
+    assert body["pairs_checked"] == 3 and body["outside"] == 2
+    assert {s["location"]: s["skus_outside"] for s in body["locations"]} == {
+        "FRA-01": 1, "FRB-01": 1}  # fmt: skip
+    # a brand price change can end a violation: ROBE-2 at 33 € puts 36 € within 10 %
+    client.post("/api/v1/pricing/prices", json=[{"sku": "ROBE-2", "amount": 3300,
+                "valid_from": "2026-11-01T00:00:00+00:00"}], headers=admin_headers)  # fmt: skip
+    later = client.get(
+        "/api/v1/pricing/audit", params={"at": NOW.isoformat()}, headers=admin_headers
+    ).json()
+    assert [f["sku"] for f in later["findings"]] == ["ROBE-1"]
+    # the franchisee sees its own stores only
+    own = issue_key(factory, ["pricing:read"], entity_id=brand.franchisee_b)
+    mine = client.get("/api/v1/pricing/audit", params={"at": NOW.isoformat()}, headers=own).json()
+    assert [f["location"] for f in mine["findings"]] == ["FRB-01"]
+    assert [s["location"] for s in mine["locations"]] == ["FRB-01"]

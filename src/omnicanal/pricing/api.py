@@ -164,3 +164,23 @@ def list_policies(db: DB, principal: CurrentPrincipal):
 def set_policy(entity: str, body: schemas.PolicyIn, db: DB, principal: CurrentPrincipal):
     """How far a franchisee (by entity code) may set its prices from the brand's."""
     return service.set_policy(db, principal, entity, body)
+
+
+@router.get("/audit", response_model=schemas.AuditOut)
+def price_audit(
+    db: DB,
+    principal: CurrentPrincipal,
+    channel: str = "store",
+    currency: str = "EUR",
+    at: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
+):
+    """Franchised stores showing a price outside their policy: by how much, since when; the
+    largest deviation first, and a summary per store."""
+    result = service.price_audit(db, principal, channel=channel, currency=currency, at=at)
+    return {
+        "at": result.at, "channel": result.channel, "currency": result.currency,
+        "pairs_checked": result.pairs_checked, "outside": len(result.findings),
+        "findings": result.findings[:limit], "locations": result.locations,
+        "not_compared": len(result.not_compared),
+    }  # fmt: skip

@@ -263,3 +263,42 @@ class CouponOut(BaseModel):
     customer_id: str | None
     redemptions: int
     batch: str | None
+
+
+class AuditFindingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    location: str
+    franchisee: str
+    sku: str
+    currency: str
+    effective_price: int
+    brand_price: int
+    deviation: int
+    deviation_percent: Decimal
+    limit_percent: Decimal | None
+    reason: str
+    since: datetime | None
+    location_price_id: str
+    brand_price_id: str
+
+
+class AuditLocationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    location: str
+    franchisee: str
+    skus_outside: int
+    worst_sku: str | None
+    worst_deviation_percent: Decimal | None
+
+
+class AuditOut(BaseModel):
+    at: datetime
+    channel: str
+    currency: str
+    pairs_checked: int
+    outside: int
+    findings: list[AuditFindingOut]
+    locations: list[AuditLocationOut]
+    not_compared: int

@@ -33,7 +33,7 @@ from omnicanal.db import new_id, utcnow
 from omnicanal.errors import Conflict, Forbidden, InvalidInput, NotFound
 from omnicanal.events import emit
 from omnicanal.network.models import Channel, Entity, Location
-from omnicanal.pricing import codec, explain, schemas
+from omnicanal.pricing import audit, codec, explain, schemas
 from omnicanal.pricing.engine import (
     Cart,
     CartLine,
@@ -1074,3 +1074,53 @@ __all__ = [
     "promotion_payload", "quote_payload", "redeem", "release", "set_policy", "set_prices",
     "set_promotion_status", "update_promotion",
 ]  # fmt: skip
+
+
+# -- price consistency audit --------------------------------------------------------------------
+
+
+def price_audit(
+    session: Session, principal: Principal, *, channel: str, currency: str, at: datetime | None
+) -> audit.PriceAudit:
+    """Which franchised stores show a price outside their policy, by how much, since when:
+    the audit rule over the whole history of the audited stores' rows and the brand's rows of
+    the same SKUs. A franchisee's key sees its own stores."""
+    require(principal, Permission.PRICING_READ)
+    scope = principal.scope
+    query = (
+        select(Location.code, Location.id, Entity.code.label("entity"), PricePolicy)
+        .join(Entity, Entity.id == Location.owner_entity_id)
+        .join(PricePolicy, PricePolicy.entity_id == Entity.id)
+    )
+    if not scope.is_brand:
+        query = query.where(
+            or_(
+                Location.owner_entity_id == scope.entity_id,
+                Location.id.in_(scope.location_ids or ()),
+            )
+        )
+    policies = {
+        row.code: FranchisePolicy(
+            row.entity,
+            row.PricePolicy.mode,  # type: ignore[arg-type]
+            Decimal(row.PricePolicy.band_percent) if row.PricePolicy.band_percent else None,
+        )
+        for row in session.execute(query)
+    }
+    rows: list[Price] = []
+    for start in range(0, len(policies), 1_000):
+        codes = list(policies)[start : start + 1_000]
+        rows += [
+            _price(r)
+            for r in session.execute(select(*_PRICE_COLUMNS).where(PriceRow.location.in_(codes)))
+        ]
+    skus = sorted({row.sku for row in rows})
+    for start in range(0, len(skus), 5_000):
+        chunk = skus[start : start + 5_000]
+        rows += [
+            _price(r)
+            for r in session.execute(
+                select(*_PRICE_COLUMNS).where(PriceRow.location.is_(None), PriceRow.sku.in_(chunk))
+            )
+        ]
+    return audit.audit_prices(rows, policies, channel=channel, currency=currency, at=at or utcnow())
