@@ -19,7 +19,9 @@ class PriceRow(Base):
     the same key closes the open row instead of changing it."""
 
     __tablename__ = "pricing_prices"
-    __table_args__ = (Index("ix_pricing_prices_sku_currency", "sku", "currency"),)
+    # the quote's look-up: its SKUs, its currency, no location or its own (SQLite would
+    # otherwise walk the location index for `location IS NULL`, every brand row)
+    __table_args__ = (Index("ix_pricing_prices_sku", "sku", "currency", "location"),)
 
     id: Mapped[str] = id_column("prc")
     price_list: Mapped[str] = mapped_column(String(64), default="base")

@@ -38,7 +38,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('pricing_prices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pricing_prices_location'), ['location'], unique=False)
-        batch_op.create_index('ix_pricing_prices_sku_currency', ['sku', 'currency'], unique=False)
+        batch_op.create_index('ix_pricing_prices_sku', ['sku', 'currency', 'location'], unique=False)
 
     op.create_table('pricing_promotions',
     sa.Column('id', sa.String(length=64), nullable=False),
@@ -143,7 +143,7 @@ def downgrade() -> None:
 
     op.drop_table('pricing_promotions')
     with op.batch_alter_table('pricing_prices', schema=None) as batch_op:
-        batch_op.drop_index('ix_pricing_prices_sku_currency')
+        batch_op.drop_index('ix_pricing_prices_sku')
         batch_op.drop_index(batch_op.f('ix_pricing_prices_location'))
 
     op.drop_table('pricing_prices')
