@@ -125,6 +125,14 @@ def load(database_url: str, n_products: int, n_promotions: int, seed: int) -> tu
             security.NewApiKey(name="bench", permissions=[Permission.PRICING_READ.value]),
         )
     print(f"{len(promos)} promotions created in {time.perf_counter() - started:.0f} s")
+    with_coupon = next(p.id for p in promos if p.requires_coupon)
+    started = time.perf_counter()
+    with transaction(factory) as s:
+        _, codes = service.add_coupons(
+            s, SYSTEM, with_coupon, schemas.CouponsIn(count=100_000, prefix="BENCH")
+        )
+    print(f"{len(codes):,} single-use coupon codes generated and stored in "
+          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
     engine.dispose()
     return key.token, products, promos
 
