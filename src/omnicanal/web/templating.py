@@ -77,6 +77,7 @@ def _environment() -> Environment:
         policy_mode=lambda code: pricing_views.label(pricing_views.POLICY_LABELS, code),
         price_match=lambda code: pricing_views.label(pricing_views.PRICE_MATCH_LABELS, code),
         percent_value=pricing_views.percent,
+        action_summary=pricing_views.action_summary,
     )
     return env
 

@@ -19,9 +19,9 @@ from omnicanal.security.permissions import Permission, Principal
 from omnicanal.web import csrf, flash
 from omnicanal.web import promotion_views as views
 from omnicanal.web.auth import requires
-from omnicanal.web.i18n import N_
+from omnicanal.web.i18n import N_, use_locale
 from omnicanal.web.pages.promotions import can_manage
-from omnicanal.web.templating import render
+from omnicanal.web.templating import render, request_locale
 
 router = APIRouter(prefix="/pricing")
 
@@ -48,7 +48,8 @@ def prices_page(
             places = [service.PricePlace(p.channel) for p in net.channel_places()]
             places += [service.PricePlace(p.channel, p.location) for p in net.store_places()]
             sheet = service.price_sheet(db, principal, sku, places, utcnow())
-            product_name = views.product_names(db, [sku]).get(sku, "")
+            with use_locale(request_locale(request)):
+                product_name = views.product_names(db, [sku]).get(sku, "")
     store_names = {s.code: s.name for s in net.stores}
     context = {
         "q": query,

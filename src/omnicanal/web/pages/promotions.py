@@ -24,8 +24,8 @@ from omnicanal.web import csrf, flash, promotion_preview
 from omnicanal.web import promotion_form as forms
 from omnicanal.web import promotion_views as views
 from omnicanal.web.auth import requires
-from omnicanal.web.i18n import N_
-from omnicanal.web.templating import render
+from omnicanal.web.i18n import N_, use_locale
+from omnicanal.web.templating import render, request_locale
 
 router = APIRouter(prefix="/pricing/promotions")
 
@@ -81,7 +81,7 @@ def _list_item(db: Any, row: Any, channel_names: dict[str, str]) -> dict[str, An
     return {
         **payload,
         "path": promotion_path(row.id),
-        "gives": views.action_summary(definition["action"], currency),
+        "action": definition["action"],
         "kind": definition["action"]["kind"],
         "channels": [channel_names.get(c, c) for c in conditions.get("channels") or []],
         "locations": conditions.get("locations") or [],
@@ -205,10 +205,11 @@ async def preview(request: Request, principal: Reader, _csrf: CsrfChecked) -> HT
             draft = service.check_promotion(db, principal, reading.definition)
         except DomainError as exc:
             errors[reading.error_key(exc.field) or "_"] = exc.detail
-    result = promotion_preview.run(
-        db, principal, posted, draft, views.network(db, principal), LOYALTY,
-        blocked=bool(errors),
-    )  # fmt: skip
+    with use_locale(request_locale(request)):  # product names in the page's language
+        result = promotion_preview.run(
+            db, principal, posted, draft, views.network(db, principal), LOYALTY,
+            blocked=bool(errors),
+        )  # fmt: skip
     return _editor(request, principal, values=values, row=row, errors=errors,
                    preview=result, preview_values=posted)  # fmt: skip
 
