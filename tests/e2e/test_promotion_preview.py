@@ -23,7 +23,7 @@ from omnicanal.pricing import service as pricing_service
 from omnicanal.security import service as security_service
 from omnicanal.security.permissions import Role
 from omnicanal.security.service import SYSTEM
-from tests.e2e.conftest import serve_app, shot
+from tests.e2e.conftest import ARTIFACTS, serve_app, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -122,6 +122,9 @@ def test_preview_a_draft_promotion_on_the_web_and_in_a_store(browser, base_url: 
     assert page.locator("input[name='percent_off.percent']").input_value() == "20"
     page.locator("#preview-results").scroll_into_view_if_needed()
     shot(page, "promotion-preview-tablet-fr")
+    page.locator("#preview-results").screenshot(
+        path=str(ARTIFACTS / "promotion-preview-results-tablet-fr.png")
+    )
 
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_url(f"{base_url}/pricing/promotions/WEB-ROBES-20")

@@ -17,10 +17,11 @@ from omnicanal.catalog.rules import gtin_or_none
 from omnicanal.errors import DomainError
 from omnicanal.pricing import schemas, service
 from omnicanal.pricing.engine import LoyaltyRules
+from omnicanal.pricing.explain import explain_quote
 from omnicanal.pricing.promotions import Promotion
 from omnicanal.security.permissions import Principal
 from omnicanal.web import promotion_views as views
-from omnicanal.web.i18n import N_
+from omnicanal.web.i18n import N_, current_locale
 from omnicanal.web.promotion_form import ZONE, Values, split_codes
 
 MAX_PLACES = 8
@@ -170,15 +171,35 @@ def _price_at(
             "promotions": [a.promotion_id for a in line.adjustments],
         })  # fmt: skip
     draft_id = draft.id if draft is not None else None
-    for a in q.adjustments:
+    said = _sentences(session, q, draft, place, names, priced.names)
+    for a, sentence in zip(q.adjustments, said.adjustments, strict=True):
         result.adjustments.append({
             "promotion_id": a.promotion_id, "name": priced.names.get(a.promotion_id) or a.name,
             "reason": a.reason, "amount": a.amount, "target": a.target, "coupon": a.coupon,
-            "draft": a.promotion_id == draft_id,
+            "draft": a.promotion_id == draft_id, "sentence": sentence,
         })  # fmt: skip
-    for r in q.refusals:
+    for r, sentence in zip(q.refusals, said.refusals, strict=True):
         result.refusals.append({
             "code": r.code, "promotion_id": r.promotion_id, "coupon": r.coupon,
             "draft": r.promotion_id is not None and r.promotion_id == draft_id,
+            "sentence": sentence,
         })  # fmt: skip
     return result
+
+
+def _sentences(
+    session: Session, q: Any, draft: Promotion | None, place: views.Place,
+    products: dict[str, str], promotion_names: Any,
+) -> Any:  # fmt: skip
+    """The quote's adjustments and refusals in words (pricing.explain), in the page's
+    language; the definitions (the draft's in place of the saved one) name what a promotion
+    is on."""
+    definitions = dict(service.PROMOTIONS.get(session).by_id)
+    if draft is not None:
+        definitions[draft.id] = draft
+    names = {
+        "sku": products,
+        "promotion": {k: v for k, v in promotion_names.items() if v},
+        "location": {place.location: place.label} if place.location else {},
+    }
+    return explain_quote(q, current_locale(), names, promotions=definitions)
