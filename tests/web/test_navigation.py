@@ -23,14 +23,17 @@ def _user(role: Role) -> Principal:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.ADMIN, ["network", "customers", "reviews", "api_keys", "users"]),
-        (Role.HQ_ANALYST, ["network", "customers"]),
-        (Role.PRICING_MANAGER, ["network"]),
-        (Role.STORE_MANAGER, ["network", "customers"]),
-        (Role.STORE_STAFF, ["network", "customers"]),
-        (Role.ADVISOR, ["network", "customers"]),
-        (Role.FRANCHISEE, ["network", "customers"]),
-        (Role.FINANCE, ["network"]),
+        (
+            Role.ADMIN,
+            ["network", "customers", "reviews", "promotions", "prices", "api_keys", "users"],
+        ),
+        (Role.HQ_ANALYST, ["network", "customers", "promotions", "prices"]),
+        (Role.PRICING_MANAGER, ["network", "promotions", "prices"]),
+        (Role.STORE_MANAGER, ["network", "customers", "promotions", "prices"]),
+        (Role.STORE_STAFF, ["network", "customers", "promotions", "prices"]),
+        (Role.ADVISOR, ["network", "customers", "promotions", "prices"]),
+        (Role.FRANCHISEE, ["network", "customers", "promotions", "prices"]),
+        (Role.FINANCE, ["network", "promotions", "prices"]),
     ],
 )
 def test_menu_lists_the_sections_of_the_role(role: Role, expected: list[str]) -> None:

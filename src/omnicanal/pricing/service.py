@@ -315,10 +315,33 @@ def _price(row: Any) -> Price:
     )  # fmt: skip
 
 
+def with_draft(promotions: PromotionSet, draft: Promotion) -> PromotionSet:
+    """The active promotions with `draft` in place of the one of the same id (or added): what
+    the cart would cost once the draft is saved and active."""
+    others = (p for p in promotions.promotions if p.id != draft.id)
+    return PromotionSet((*others, _engine_promotion(draft)))
+
+
+def check_promotion(session: Session, principal: Principal, data: dict[str, Any]) -> Promotion:
+    """A promotion definition checked as saving it would check it (the codec, then the
+    channels, locations, SKUs and categories it names), without saving it."""
+    require(principal, Permission.PRICING_READ)
+    promotion = codec.promotion_from_dict(data)
+    _check_references(session, promotion)
+    return promotion
+
+
 def price_quote(
-    session: Session, principal: Principal, data: schemas.QuoteIn, *, loyalty: LoyaltyRules
+    session: Session,
+    principal: Principal,
+    data: schemas.QuoteIn,
+    *,
+    loyalty: LoyaltyRules,
+    draft: Promotion | None = None,
 ) -> PricedQuote:
-    """The cart of `data` priced as the channel, location and customer would be charged."""
+    """The cart of `data` priced as the channel, location and customer would be charged.
+    With a `draft` (a definition not saved yet, checked by `check_promotion`), priced as if it
+    were saved and active, replacing the promotion of the same id."""
     require(principal, Permission.PRICING_READ)
     at = data.at or utcnow()
     if at.utcoffset() is None:
@@ -358,6 +381,8 @@ def price_quote(
         first_order=data.first_order,
     )  # fmt: skip
     promotions = PROMOTIONS.get(session)
+    if draft is not None:
+        promotions = with_draft(promotions, draft)
     delivery = Delivery(data.delivery.method, data.delivery.fee) if data.delivery else None
     cart = Cart(tuple(lines), data.currency, delivery)
     result = price_cart(
@@ -838,18 +863,17 @@ def _fresh_codes(session: Session, count: int, prefix: str, length: int) -> list
 
 
 def list_coupons(
-    session: Session, principal: Principal, promotion_id: str, limit: int, offset: int
-) -> list[CouponRow]:
+    session: Session, principal: Principal, promotion_id: str, limit: int, offset: int,
+    batch: str | None = None,
+) -> list[CouponRow]:  # fmt: skip
+    """A promotion's coupons by code; `batch` keeps those generated together."""
     require(principal, Permission.PRICING_MANAGE)
     get_promotion(session, principal, promotion_id)
+    query = select(CouponRow).where(CouponRow.promotion_id == promotion_id)
+    if batch is not None:
+        query = query.where(CouponRow.batch == batch)
     return list(
-        session.execute(
-            select(CouponRow)
-            .where(CouponRow.promotion_id == promotion_id)
-            .order_by(CouponRow.code)
-            .limit(limit)
-            .offset(offset)
-        ).scalars()
+        session.execute(query.order_by(CouponRow.code).limit(limit).offset(offset)).scalars()
     )
 
 
@@ -1025,6 +1049,56 @@ def list_prices(
     return list(session.execute(query.limit(limit).offset(offset)).scalars())
 
 
+@dataclass(frozen=True, slots=True)
+class PricePlace:
+    """Where a price is asked for: a channel, and a store on it (None: the channel at large)."""
+
+    channel: str
+    location: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PriceSheet:
+    """One product's prices: every row the reader may see, newest first within each key, and
+    the price each place gets at `at` (None where no row applies)."""
+
+    sku: str
+    at: datetime
+    rows: tuple[PriceRow, ...]
+    effective: tuple[tuple[PricePlace, ResolvedPrice | None], ...]
+
+
+def find_sku(session: Session, text: str) -> str | None:
+    """The master SKU a person typed, or the one of the GTIN they typed."""
+    text = text.strip()
+    if not text:
+        return None
+    if session.execute(select(Product.sku).where(Product.sku == text)).first() is not None:
+        return text
+    gtin = catalog_rules.gtin_or_none(text)
+    if gtin is None:
+        return None
+    return session.execute(select(Product.sku).where(Product.gtin == gtin)).scalar_one_or_none()
+
+
+def price_sheet(
+    session: Session, principal: Principal, sku: str, places: Sequence[PricePlace],
+    at: datetime, currency: str = "EUR",
+) -> PriceSheet:  # fmt: skip
+    rows = list_prices(session, principal, sku, None, None, 10_000, 0)  # newest first
+    # grouped by key, the newest first within each (a stable sort keeps that order)
+    rows.sort(key=lambda r: (r.price_list, r.channel or "", r.location or "", r.segment or ""))
+    book = PriceBook(_price(row) for row in rows if row.currency == currency)
+    effective = []
+    for place in places:
+        try:
+            resolved = book.resolve(sku, PriceContext(at, currency, place.channel, place.location))
+        except PriceNotFound:
+            resolved = None
+        effective.append((place, resolved))
+    return PriceSheet(sku, at, tuple(rows), tuple(effective))
+
+
 def set_policy(
     session: Session, principal: Principal, entity_code: str, data: schemas.PolicyIn
 ) -> dict[str, Any]:
@@ -1069,10 +1143,11 @@ def list_policies(session: Session, principal: Principal) -> list[dict[str, Any]
 
 
 __all__ = [
-    "PROMOTIONS", "PricedQuote", "add_coupons", "create_promotion", "get_promotion",
-    "list_coupons", "list_policies", "list_prices", "list_promotions", "price_quote",
-    "promotion_payload", "quote_payload", "redeem", "release", "set_policy", "set_prices",
-    "set_promotion_status", "update_promotion",
+    "PROMOTIONS", "PricePlace", "PriceSheet", "PricedQuote", "add_coupons", "check_promotion",
+    "create_promotion", "find_sku", "get_promotion", "list_coupons", "list_policies",
+    "list_prices", "list_promotions", "price_quote", "price_sheet", "promotion_payload",
+    "quote_payload", "redeem", "release", "set_policy", "set_prices", "set_promotion_status",
+    "update_promotion", "with_draft",
 ]  # fmt: skip
 
 

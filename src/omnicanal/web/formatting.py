@@ -1,17 +1,18 @@
-"""Locale-aware display of dates, numbers, percentages, match weights, opening hours and
-phones (Babel, no I/O)."""
+"""Locale-aware display of dates, numbers, money, percentages, match weights, opening hours
+and phones (Babel, no I/O)."""
 
 from __future__ import annotations
 
 import copy
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import phonenumbers
 from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format, get_day_names
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal, get_currency_precision
 
 from omnicanal.network.rules import DAYS
 from omnicanal.web.i18n import current_locale
@@ -23,6 +24,14 @@ EN_DASH = "\u2013"
 
 def number(value: int | float, locale: str | None = None) -> str:
     return format_decimal(value, locale=locale or current_locale())
+
+
+def money(minor: int | None, currency: str = "EUR", locale: str | None = None) -> str:
+    """An amount in minor units as the locale writes it: `1 234,50 €` / `€1,234.50`."""
+    if minor is None:
+        return ""
+    value = Decimal(minor).scaleb(-get_currency_precision(currency))
+    return format_currency(value, currency, locale=locale or current_locale())
 
 
 def date_time(value: datetime | None, locale: str | None = None) -> str:
@@ -107,6 +116,11 @@ def weight(value: float | None, locale: str | None = None) -> str:
     if value is None:
         return ""
     return format_decimal(value, "+#,##0.0;-#,##0.0", locale=locale or current_locale())
+
+
+def weekday(index: int, locale: str | None = None) -> str:
+    """A weekday's name, 0 being Monday: `lundi` / `Monday`."""
+    return str(get_day_names("wide", locale=locale or current_locale())[int(index)])
 
 
 def day(value: date | None, locale: str | None = None) -> str:

@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from omnicanal.config import SUPPORTED_LOCALES, Settings
 from omnicanal.security.permissions import Principal
 from omnicanal.web import csrf, flash, formatting, i18n, labels
+from omnicanal.web import promotion_views as pricing_views
 from omnicanal.web.auth import LOCALE_KEY, USER_LOCALE_KEY
 from omnicanal.web.navigation import current_section, menu_for
 
@@ -63,6 +64,20 @@ def _environment() -> Environment:
         day=formatting.day,
         percent=formatting.percent,
         weight=formatting.weight,
+        # the pricing pages
+        money=formatting.money,
+        # a message that may carry what a user typed: translated when it is one of ours, and
+        # escaped like any text (the `_` of the templates marks its result safe)
+        tr=i18n.gettext,
+        weekday=formatting.weekday,
+        promotion_status=lambda code: pricing_views.label(pricing_views.STATUS_LABELS, code),
+        action_kind=lambda code: pricing_views.label(pricing_views.ACTION_LABELS, code),
+        refusal=lambda code: pricing_views.label(pricing_views.REFUSAL_LABELS, code),
+        delivery_method=lambda code: pricing_views.label(pricing_views.DELIVERY_LABELS, code),
+        policy_mode=lambda code: pricing_views.label(pricing_views.POLICY_LABELS, code),
+        price_match=lambda code: pricing_views.label(pricing_views.PRICE_MATCH_LABELS, code),
+        percent_value=pricing_views.percent,
+        action_summary=pricing_views.action_summary,
     )
     return env
 
