@@ -25,15 +25,24 @@ def _user(role: Role) -> Principal:
     [
         (
             Role.ADMIN,
-            ["network", "customers", "reviews", "promotions", "prices", "api_keys", "users"],
+            [
+                "network",
+                "customers",
+                "reviews",
+                "promotions",
+                "prices",
+                "price_audit",
+                "api_keys",
+                "users",
+            ],
         ),
-        (Role.HQ_ANALYST, ["network", "customers", "promotions", "prices"]),
-        (Role.PRICING_MANAGER, ["network", "promotions", "prices"]),
-        (Role.STORE_MANAGER, ["network", "customers", "promotions", "prices"]),
-        (Role.STORE_STAFF, ["network", "customers", "promotions", "prices"]),
-        (Role.ADVISOR, ["network", "customers", "promotions", "prices"]),
-        (Role.FRANCHISEE, ["network", "customers", "promotions", "prices"]),
-        (Role.FINANCE, ["network", "promotions", "prices"]),
+        (Role.HQ_ANALYST, ["network", "customers", "promotions", "prices", "price_audit"]),
+        (Role.PRICING_MANAGER, ["network", "promotions", "prices", "price_audit"]),
+        (Role.STORE_MANAGER, ["network", "customers", "promotions", "prices", "price_audit"]),
+        (Role.STORE_STAFF, ["network", "customers", "promotions", "prices", "price_audit"]),
+        (Role.ADVISOR, ["network", "customers", "promotions", "prices", "price_audit"]),
+        (Role.FRANCHISEE, ["network", "customers", "promotions", "prices", "price_audit"]),
+        (Role.FINANCE, ["network", "promotions", "prices", "price_audit"]),
     ],
 )
 def test_menu_lists_the_sections_of_the_role(role: Role, expected: list[str]) -> None:

@@ -370,3 +370,33 @@ def test_the_pricing_pages_in_french(client, manager) -> None:  # type: ignore[n
     assert "80,00 €" in preview and "Total" in preview
     prices = _text(client.get("/pricing/prices?q=SAC-1").text)
     assert "120,00 €" in prices and "Politiques de prix des franchisés" in prices
+
+
+def test_the_audit_page_lists_stores_outside_their_policy(client, manager, admin_headers) -> None:  # type: ignore[no-untyped-def]
+    client.put("/api/v1/pricing/policies/FR-A", json={"mode": "band", "band_percent": "10"},
+               headers=admin_headers)  # fmt: skip
+    client.put("/api/v1/pricing/policies/FR-B", json={"mode": "locked"}, headers=admin_headers)
+    till = [
+        {"sku": "ROBE-1", "amount": 6000, "location": "FRA-01",
+         "valid_from": "2026-02-01T00:00:00+00:00"},  # +20 % against ± 10 %
+        {"sku": "ROBE-2", "amount": 3100, "location": "FRA-01", "valid_from": PAST},  # within
+        {"sku": "ROBE-2", "amount": 2900, "location": "FRB-01", "valid_from": PAST},  # locked
+    ]  # fmt: skip
+    assert (
+        client.post("/api/v1/pricing/prices", json=till, headers=admin_headers).status_code == 201
+    )
+    _sign_in(client, MANAGER)
+    page = client.get("/pricing/audit")
+    assert page.status_code == 200
+    text = _text(page.text)
+    assert "2 prices outside their policy · 3 store prices checked" in text
+    rows = page.text.split('class="audit"')[1].split("</table>")[0].split("<tr>")[2:]
+    first, second = _text(rows[0]), _text(rows[1])
+    assert first.startswith("Maison Démo FRA-01 FR-A ROBE-1 Produit ROBE-1 €60.00 €50.00")
+    assert "€10.00 (20%)" in first and "± 10%" in first and "Feb 1, 2026" in first
+    assert "ROBE-2" in second and "-€1.00" in second and "no change (locked)" in second
+    one_store = _text(client.get("/pricing/audit?store=FRB-01").text)
+    assert "1 price outside its policy" in one_store and "ROBE-1 Produit" not in one_store
+    switch_language(client, "fr")
+    french = _text(client.get("/pricing/audit").text)
+    assert "2 prix hors de leur politique" in french and "Depuis" in french

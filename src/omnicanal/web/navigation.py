@@ -24,6 +24,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("reviews", N_("Review queue"), "/customers/reviews", Permission.CUSTOMERS_MANAGE),
     MenuItem("promotions", N_("Promotions"), "/pricing/promotions", Permission.PRICING_READ),
     MenuItem("prices", N_("Prices"), "/pricing/prices", Permission.PRICING_READ),
+    MenuItem("price_audit", N_("Price audit"), "/pricing/audit", Permission.PRICING_READ),
     MenuItem("api_keys", N_("API keys"), "/admin/api-keys", Permission.APIKEYS_MANAGE),
     MenuItem("users", N_("Users"), "/admin/users", Permission.USERS_MANAGE),
 )

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from omnicanal.web.pages import account, admin, customers, network, prices, promotions, reviews
+from omnicanal.web.pages import (
+    account,
+    admin,
+    customers,
+    network,
+    price_audit,
+    prices,
+    promotions,
+    reviews,
+)
 
 router = APIRouter(include_in_schema=False)
 # The review queue before the customer pages: /customers/reviews is not a customer's page.
-for module in (account, network, reviews, customers, promotions, prices, admin):
+for module in (account, network, reviews, customers, promotions, prices, price_audit, admin):
     router.include_router(module.router)
