@@ -219,6 +219,18 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=20)
+            _drop_schema(url)
+
+
+def _drop_schema(url: str) -> None:
+    """The PostgreSQL schema `prepare_database` made for this run."""
+    match = re.search(r"search_path%3D(\w+)", url)
+    if match:
+        import psycopg
+
+        base = url.split("?")[0].replace("+psycopg", "")
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{match.group(1)}" CASCADE')
 
 
 if __name__ == "__main__":

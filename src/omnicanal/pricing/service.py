@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -96,6 +97,7 @@ class _PromotionCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_database: dict[str, tuple[str, PromotionSet]] = {}
+        self._counts: dict[str, tuple[float, dict[str, tuple[int, int]]]] = {}
 
     def get(self, session: Session) -> PromotionSet:
         version = session.execute(
@@ -114,6 +116,27 @@ class _PromotionCache:
         with self._lock:
             self._by_database[key] = (version or "", promotions)
         return promotions
+
+    def counts(self, session: Session) -> dict[str, tuple[int, int]]:
+        """Uses and budget spent of every active promotion with a limit or a budget, loaded
+        again when older than `COUNTS_MAX_AGE` or after a redemption in this process."""
+        key = str(session.get_bind().url)
+        hit = self._counts.get(key)
+        now = time.monotonic()
+        if hit is not None and now - hit[0] < COUNTS_MAX_AGE:
+            return hit[1]
+        rows = session.execute(
+            select(PromotionRow.id, PromotionRow.uses, PromotionRow.budget_spent).where(
+                PromotionRow.status == "active",
+                or_(PromotionRow.max_uses.is_not(None), PromotionRow.budget.is_not(None)),
+            )
+        )
+        counts = {row.id: (row.uses, row.budget_spent) for row in rows}
+        self._counts[key] = (now, counts)
+        return counts
+
+    def forget_counts(self) -> None:
+        self._counts.clear()
 
     def current(self, session: Session) -> PromotionSet:
         """The set the last `get` of this database gave (what a quote just ran against)."""
@@ -136,46 +159,54 @@ class PricedQuote:
     names: Mapping[str, str]  # promotion id -> name
 
 
+COUNTS_MAX_AGE = 1.0  # seconds a plain quote may read usage counts this old
+
+
 def _usage(
     session: Session,
     promotions: PromotionSet,
     cart: Cart,
     ctx: QuoteContext,
     coupons: Mapping[str, CouponRow],
+    *,
+    exact: bool,
 ) -> Usage:
-    """The counts of the candidate promotions that have a limit or a budget, in one or two
-    statements (the engine asks for them one promotion at a time)."""
-    candidates = promotions.candidates(
-        {line.sku for line in cart.lines},
-        {prefix for line in cart.lines for prefix in category_prefixes(line.category)},
-        {line.brand for line in cart.lines if line.brand is not None},
-        ctx.channel,
-        {row.promotion_id for row in coupons.values()},
-    )
-    limited = [p.id for p in candidates if p.max_uses is not None or p.budget is not None]
-    per_customer = [p.id for p in candidates if p.max_uses_per_customer is not None]
-    uses: dict[str, int] = {}
-    spent: dict[str, int] = {}
-    if limited:
-        for row in session.execute(
-            select(PromotionRow.id, PromotionRow.uses, PromotionRow.budget_spent).where(
-                PromotionRow.id.in_(limited)
+    """Usage counts of the promotions that have a limit or a budget. A plain quote reads them
+    as the process last loaded them, at most `COUNTS_MAX_AGE` old (one statement a second, not
+    an IN list of a cart's candidates every quote): a promotion used up meanwhile may still be
+    quoted, and its redemption then refuses it. A redemption (`exact`) reads the candidates'
+    counts now; the conditional updates that follow are what holds the limits."""
+    if exact:
+        candidates = promotions.candidates(
+            {line.sku for line in cart.lines},
+            {prefix for line in cart.lines for prefix in category_prefixes(line.category)},
+            {line.brand for line in cart.lines if line.brand is not None},
+            ctx.channel,
+            {row.promotion_id for row in coupons.values()},
+        )
+        limited = [p.id for p in candidates if p.max_uses is not None or p.budget is not None]
+        counts = {
+            row.id: (row.uses, row.budget_spent)
+            for row in session.execute(
+                select(PromotionRow.id, PromotionRow.uses, PromotionRow.budget_spent).where(
+                    PromotionRow.id.in_(limited)
+                )
             )
-        ):
-            uses[row.id], spent[row.id] = row.uses, row.budget_spent
+        } if limited else {}  # fmt: skip
+    else:
+        counts = PROMOTIONS.counts(session)
     customer_uses: dict[str, int] = {}
-    if per_customer and ctx.customer_id is not None:
+    if ctx.customer_id is not None:
         rows = session.execute(
             select(CustomerUse.promotion_id, CustomerUse.uses).where(
-                CustomerUse.customer_id == ctx.customer_id,
-                CustomerUse.promotion_id.in_(per_customer),
+                CustomerUse.customer_id == ctx.customer_id
             )
         )
         customer_uses = {promotion_id: count for promotion_id, count in rows}
     return Usage(
-        uses=uses,
+        uses={key: value[0] for key, value in counts.items()},
         customer_uses=customer_uses,
-        budget_spent=spent,
+        budget_spent={key: value[1] for key, value in counts.items()},
         coupon_redemptions={code: row.redemptions for code, row in coupons.items()},
     )
 
@@ -338,6 +369,7 @@ def price_quote(
     *,
     loyalty: LoyaltyRules,
     draft: Promotion | None = None,
+    exact_counts: bool = False,
 ) -> PricedQuote:
     """The cart of `data` priced as the channel, location and customer would be charged.
     With a `draft` (a definition not saved yet, checked by `check_promotion`), priced as if it
@@ -390,7 +422,7 @@ def price_quote(
         context,
         promotions,
         coupons={code: _coupon(row) for code, row in coupon_rows.items()},
-        usage=_usage(session, promotions, cart, context, coupon_rows),
+        usage=_usage(session, promotions, cart, context, coupon_rows, exact=exact_counts),
         loyalty=loyalty,
     )
     names = {
@@ -510,7 +542,7 @@ def redeem(
     ).first():
         raise Conflict(f"order {data.order_ref!r} has already redeemed its promotions",
                        field="order_ref")  # fmt: skip
-    priced = price_quote(session, principal, data, loyalty=loyalty)
+    priced = price_quote(session, principal, data, loyalty=loyalty, exact_counts=True)
     promotions = PROMOTIONS.get(session)
     redeemed = []
     for adjustment in priced.quote.adjustments:
@@ -534,6 +566,7 @@ def redeem(
         raise Conflict(f"order {data.order_ref!r} has already redeemed its promotions",
                        field="order_ref") from exc  # fmt: skip
     if redeemed:
+        PROMOTIONS.forget_counts()
         emit(session, "promotions.redeemed", {
             "order_ref": data.order_ref, "customer_id": data.customer_id,
             "channel": data.channel, "location": data.location,
@@ -910,12 +943,17 @@ def set_prices(
             value = getattr(row, name)
             if value is not None and value.utcoffset() is None:
                 raise InvalidInput("a date must carry its time zone", field=f"[{i}].{name}")
-    skus = {r.sku for r in rows if r.sku}
-    found = session.execute(
-        select(Product.sku, Product.gtin).where(
-            or_(Product.sku.in_(skus), Product.gtin.in_(set(gtins.values())))
-        )
-    ).all()
+    found = []  # by chunks (a statement takes at most 65 535 parameters), SKUs then GTINs
+    for column, keys in (
+        (Product.sku, {r.sku for r in rows if r.sku}),
+        (Product.gtin, set(gtins.values())),
+    ):
+        keys_list = sorted(keys)
+        for start in range(0, len(keys_list), 5_000):
+            chunk = keys_list[start : start + 5_000]
+            found += session.execute(
+                select(Product.sku, Product.gtin).where(column.in_(chunk))
+            ).all()
     known_skus = {r.sku for r in found}
     sku_of_gtin = {r.gtin: r.sku for r in found if r.gtin}
     channels = set(session.execute(select(Channel.code)).scalars())
