@@ -463,3 +463,19 @@ def test_the_audit_lists_stores_outside_their_policy_and_since_when(
     mine = client.get("/api/v1/pricing/audit", params={"at": NOW.isoformat()}, headers=own).json()
     assert [f["location"] for f in mine["findings"]] == ["FRB-01"]
     assert [s["location"] for s in mine["locations"]] == ["FRB-01"]
+
+
+def test_another_process_sees_a_promotion_change_within_its_version_age(
+    client, factory, priced, admin_headers, monkeypatch
+):
+    """A second cache stands for another server process: it keeps its set until the version
+    row it reads again (after VERSION_MAX_AGE) has moved."""
+    other = service._PromotionCache()
+    with factory() as session:
+        assert len(other.get(session)) == 0
+    _promotion(client, admin_headers, id="P1", action={"kind": "percent_off", "percent": 10})
+    with factory() as session:
+        assert len(other.get(session)) == 0, "within the age, the set it had"
+    monkeypatch.setattr(service, "VERSION_MAX_AGE", 0.0)
+    with factory() as session:
+        assert [p.id for p in other.get(session).promotions] == ["P1"]

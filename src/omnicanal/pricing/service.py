@@ -78,6 +78,7 @@ def _bump(session: Session) -> None:
     ).rowcount:  # type: ignore[attr-defined]
         session.add(PricingState(id=1, version=version))
     session.flush()
+    PROMOTIONS.changed()
 
 
 def _engine_promotion(promotion: Promotion) -> Promotion:
@@ -93,18 +94,34 @@ def _category_path(code: str | None) -> str:
     return code.replace(".", "/") if code else ""
 
 
+COUNTS_MAX_AGE = 1.0  # seconds a plain quote may read usage counts this old
+VERSION_MAX_AGE = 1.0  # seconds before another process's promotion change is seen
+
+
 class _PromotionCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_database: dict[str, tuple[str, PromotionSet]] = {}
         self._counts: dict[str, tuple[float, dict[str, tuple[int, int]]]] = {}
+        self._checked: dict[str, float] = {}  # database -> when its version was last read
+
+    def changed(self) -> None:
+        """A promotion changed in this process: the next quote reads the version again."""
+        self._checked.clear()
 
     def get(self, session: Session) -> PromotionSet:
+        """The active promotions, indexed. The version row is read again when the last read
+        is `VERSION_MAX_AGE` old (a change made by another process shows within a second) or
+        after a change made by this one."""
+        key = str(session.get_bind().url)
+        hit = self._by_database.get(key)
+        now = time.monotonic()
+        if hit is not None and now - self._checked.get(key, -VERSION_MAX_AGE) < VERSION_MAX_AGE:
+            return hit[1]
         version = session.execute(
             select(PricingState.version).where(PricingState.id == 1)
         ).scalar_one_or_none()
-        key = str(session.get_bind().url)
-        hit = self._by_database.get(key)
+        self._checked[key] = now
         if hit is not None and hit[0] == version:
             return hit[1]
         definitions = session.execute(
@@ -157,9 +174,6 @@ class PricedQuote:
     prices: tuple[Price, ...]  # the row that gave each line's unit price
     matched: tuple[tuple[str, ...], ...]
     names: Mapping[str, str]  # promotion id -> name
-
-
-COUNTS_MAX_AGE = 1.0  # seconds a plain quote may read usage counts this old
 
 
 def _usage(
