@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from math import asin, cos, radians, sin, sqrt
 from typing import Literal, TypedDict
 
@@ -106,7 +106,7 @@ class DeliveryTerms:
 def delivery_date(terms: DeliveryTerms, at: datetime, hours: OpeningHours) -> date:
     """The day a parcel ordered at `at` reaches the customer, read in the shipping location's
     time zone."""
-    local = at.astimezone(hours.zone)
+    local = _utc(at).astimezone(hours.zone)
     day = local.date()
     if not (terms.cutoff > local.time() and _works(day, terms.dispatch_days, terms)):
         day += timedelta(days=1)
@@ -118,6 +118,13 @@ def delivery_date(terms: DeliveryTerms, at: datetime, hours: OpeningHours) -> da
         if _works(day, terms.carrier_days, terms):
             left -= 1
     return day
+
+
+def _utc(at: datetime) -> datetime:
+    # arithmetic and differences between aware local times are wall-clock: work in UTC
+    if not isinstance(at, datetime) or at.utcoffset() is None:
+        raise InvalidAvailability("the instant must carry its time zone", field="at")
+    return at.astimezone(UTC)
 
 
 def _works(day: date, weekdays: frozenset[int], terms: DeliveryTerms) -> bool:
@@ -194,6 +201,7 @@ def collect_promise(site: Site, at: datetime) -> ReadyIn | ReadyAt | None:
     """When a click & collect order placed at `at` is ready, the store holding it all."""
     if not site.collects:
         return None
+    at = _utc(at)
     ready = site.hours.finished_after(at, site.preparation_minutes)
     if ready is None:
         return None
@@ -276,8 +284,7 @@ def availability(
     within `radius_km` of `near` (a location without coordinates is then left out), at most
     `limit` of them; and the home delivery promise. `stock`: location code -> SKU ->
     available-to-promise (a missing SKU has none)."""
-    if at.utcoffset() is None:
-        raise InvalidAvailability("the instant must carry its time zone", field="at")
+    at = _utc(at)
     if radius_km is not None and (near is None or radius_km < 0):
         raise InvalidAvailability("a radius needs a point and is not negative", field="radius_km")
     wanted = cart_quantities(lines)

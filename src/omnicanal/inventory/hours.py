@@ -79,7 +79,7 @@ class OpeningHours:
             raise InvalidHours(f"unknown time zone {self.timezone!r}", field="timezone") from exc
         by_day: list[list[tuple[int, int]]] = [[] for _ in DAYS]
         for day, spans in self.week.items():
-            key = day.strip().lower()[:2]
+            key = day.strip().lower()
             if key not in DAYS:
                 raise InvalidHours(f"unknown day {day!r}", field="opening_hours")
             if isinstance(spans, str):
@@ -93,6 +93,7 @@ class OpeningHours:
 
     def openings(self, at: datetime) -> Iterator[tuple[datetime, datetime]]:
         """The openings (UTC, merged) that end after `at`, in order, within the horizon."""
+        at = at.astimezone(UTC)  # arithmetic on an aware local time would be wall-clock
         start = at.astimezone(self.zone).date() - _DAY  # yesterday's span may run past midnight
         pending: tuple[datetime, datetime] | None = None
         for offset in range(HORIZON_DAYS + 2):
@@ -112,18 +113,20 @@ class OpeningHours:
 
     def is_open(self, at: datetime) -> bool:
         for begin, _ in self.openings(at):
-            return begin <= at
+            return begin <= at.astimezone(UTC)
         return False
 
     def next_opening(self, at: datetime) -> datetime | None:
         """`at` itself when open then, else the next instant it opens (None: not within the
         horizon)."""
+        at = at.astimezone(UTC)
         for begin, _ in self.openings(at):
             return max(begin, at)
         return None
 
     def finished_after(self, at: datetime, minutes: int) -> datetime | None:
         """When `minutes` of work started at `at`, done only while open, are finished."""
+        at = at.astimezone(UTC)
         left = timedelta(minutes=minutes)
         for begin, end in self.openings(at):
             begin = max(begin, at)
