@@ -204,7 +204,8 @@ def test_each_location_near_the_point_shows_its_lines_and_promise_nearest_first(
     assert [row.location for row in result.locations] == ["HERE", "NEAR", "FAR"]
     here, near, _ = result.locations
     assert (here.distance_km, here.complete, here.promise) == (0.0, False, None)
-    assert here.lines == (
+    assert (result.skus, here.visibility, here.shown) == (("SKU1", "SKU2"), "band", ("low", "none"))
+    assert result.lines(here) == (
         ("SKU1", {"visibility": "band", "level": "low"}),
         ("SKU2", {"visibility": "band", "level": "none"}),
     )
@@ -237,7 +238,7 @@ def test_the_same_sku_on_two_lines_needs_both_quantities() -> None:
         [("SKU1", 2), ("SKU1", 2)], [store()], {"LYON": {"SKU1": 3}}, at=MONDAY_11
     )
     [row] = result.locations
-    assert (row.complete, [sku for sku, _ in row.lines]) == (False, ["SKU1"])
+    assert (row.complete, result.skus) == (False, ("SKU1",))
 
 
 def test_what_is_shown_follows_the_viewer_and_the_locations_policy() -> None:
@@ -246,8 +247,8 @@ def test_what_is_shown_follows_the_viewer_and_the_locations_policy() -> None:
     sites, stock = [store(), franchised, hidden], {"LYON": FULL, "FRA": FULL, "SECRET": FULL}
 
     def seen(viewer: Viewer) -> dict[str, object]:
-        rows = availability([("SKU1", 1)], sites, stock, at=MONDAY_11, viewer=viewer).locations
-        return {row.location: row.lines[0][1] for row in rows}
+        result = availability([("SKU1", 1)], sites, stock, at=MONDAY_11, viewer=viewer)
+        return {row.location: result.lines(row)[0][1] for row in result.locations}
 
     exact, low = {"visibility": "exact", "quantity": 3}, {"visibility": "band", "level": "low"}
     assert seen(Viewer(channel="web")) == {
@@ -267,10 +268,32 @@ def test_what_is_shown_follows_the_viewer_and_the_locations_policy() -> None:
     }
 
 
+def test_the_figures_a_viewer_may_see_come_as_one_tuple_per_location_in_the_carts_sku_order() -> (
+    None
+):
+    staff = Viewer(role="store_staff", entity="OWN")
+    result = availability(
+        [("SKU2", 1), ("SKU1", 1), ("NONE", 1)],
+        [store()],
+        {"LYON": FULL},
+        at=MONDAY_11,
+        viewer=staff,
+    )
+    [row] = result.locations
+    assert (result.skus, row.visibility, row.shown) == (
+        ("SKU2", "SKU1", "NONE"),
+        "exact",
+        (2, 3, 0),
+    )
+    assert result.lines(row)[0] == ("SKU2", {"visibility": "exact", "quantity": 2})
+
+
 def test_a_hidden_location_still_promises_what_it_holds() -> None:
     hidden = store("SECRET", visibility=VisibilityPolicy("hidden", "hidden"))
-    [row] = availability([("SKU1", 1)], [hidden], {"SECRET": FULL}, at=MONDAY_11).locations
-    assert (row.lines, row.promise) == (
+    result = availability([("SKU1", 1)], [hidden], {"SECRET": FULL}, at=MONDAY_11)
+    [row] = result.locations
+    assert (row.visibility, row.shown) == ("hidden", None)
+    assert (result.lines(row), row.promise) == (
         (("SKU1", {"visibility": "hidden"}),),
         {"kind": "ready_in", "minutes": 60},
     )

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from math import asin, cos, radians, sin, sqrt
+from operator import ge, itemgetter
 from typing import Literal, TypedDict
 
 from omnicanal.errors import InvalidInput
@@ -30,8 +31,11 @@ from omnicanal.inventory.hours import OpeningHours
 from omnicanal.inventory.visibility import (
     OWN_STORE_POLICY,
     PUBLIC,
+    Audience,
+    Level,
     ShownStock,
     Viewer,
+    Visibility,
     VisibilityPolicy,
 )
 
@@ -51,21 +55,24 @@ class InvalidAvailability(InvalidInput):
 class Point:
     latitude: float
     longitude: float
+    # derived once, read by every distance: radians and the cosine of the latitude
+    phi: float = field(init=False, repr=False, compare=False)
+    lam: float = field(init=False, repr=False, compare=False)
+    cos_phi: float = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not -90 <= self.latitude <= 90:
             raise InvalidAvailability("a latitude is within ±90°", field="latitude")
         if not -180 <= self.longitude <= 180:
             raise InvalidAvailability("a longitude is within ±180°", field="longitude")
+        object.__setattr__(self, "phi", radians(self.latitude))
+        object.__setattr__(self, "lam", radians(self.longitude))
+        object.__setattr__(self, "cos_phi", cos(self.phi))
 
 
 def distance_km(a: Point, b: Point) -> float:
     """Great-circle distance (haversine): ample for choosing the nearest store."""
-    phi1, phi2 = radians(a.latitude), radians(b.latitude)
-    h = (
-        sin((phi2 - phi1) / 2) ** 2
-        + cos(phi1) * cos(phi2) * sin(radians(b.longitude - a.longitude) / 2) ** 2
-    )
+    h = sin((b.phi - a.phi) / 2) ** 2 + a.cos_phi * b.cos_phi * sin((b.lam - a.lam) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(h)))
 
 
@@ -205,7 +212,8 @@ def collect_promise(site: Site, at: datetime) -> ReadyIn | ReadyAt | None:
     ready = site.hours.finished_after(at, site.preparation_minutes)
     if ready is None:
         return None
-    if ready - at == timedelta(minutes=site.preparation_minutes) and site.hours.is_open(at):
+    # done in the preparation time itself: open now, and long enough
+    if ready - at == timedelta(minutes=site.preparation_minutes):
         return {"kind": "ready_in", "minutes": site.preparation_minutes}
     return {"kind": "ready_at", "at": ready.astimezone(site.hours.zone)}
 
@@ -238,19 +246,38 @@ def shipping_rank(near: Point | None) -> Callable[[Site], tuple[int, float, str]
 # -- availability -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+# Made for every location of every answer (200 a request): a plain slotted dataclass, whose
+# construction costs half a frozen one's; nothing changes it once made.
+@dataclass(slots=True)
 class LocationAvailability:
     location: str
     distance_km: float | None
-    lines: tuple[tuple[str, ShownStock], ...]  # per SKU of the cart, as the viewer may see it
+    visibility: Visibility  # what the viewer is shown of this location's stock
+    # per SKU of the answer's `skus`: units when exact, levels when a band, None when hidden
+    shown: tuple[int, ...] | tuple[Level, ...] | None
     complete: bool  # it holds every line (no more than its promise already says)
     promise: Promise | None
 
 
 @dataclass(frozen=True, slots=True)
 class Availability:
+    skus: tuple[str, ...]  # the cart's SKUs, in the order of each location's `shown`
     locations: tuple[LocationAvailability, ...]  # nearest first
     home_delivery: HomeDelivery | None  # from one location; None when none holds it all
+
+    def lines(self, row: LocationAvailability) -> tuple[tuple[str, ShownStock], ...]:
+        """A location's row SKU by SKU, as `shown_stock` says each."""
+        if row.shown is None:
+            return tuple((sku, {"visibility": "hidden"}) for sku in self.skus)
+        if row.visibility is Visibility.EXACT:
+            return tuple(
+                (sku, {"visibility": "exact", "quantity": n})  # type: ignore[misc]
+                for sku, n in zip(self.skus, row.shown, strict=True)
+            )
+        return tuple(
+            (sku, {"visibility": "band", "level": level})  # type: ignore[misc]
+            for sku, level in zip(self.skus, row.shown, strict=True)
+        )
 
 
 def cart_quantities(lines: Sequence[tuple[str, int]]) -> dict[str, int]:
@@ -267,6 +294,18 @@ def cart_quantities(lines: Sequence[tuple[str, int]]) -> dict[str, int]:
     if not wanted:
         raise InvalidAvailability("ask for at least one SKU", field="lines")
     return wanted
+
+
+def _shared_promise(
+    site: Site, at: datetime, seen: dict[tuple[int, int, bool, int], Promise | None]
+) -> Promise | None:
+    # the promise depends on the site only through these (the objects live through the call)
+    terms = id(site.delivery) if site.ships else 0
+    key = (id(site.hours), site.preparation_minutes, site.collects, terms)
+    if key not in seen:
+        seen[key] = promise(site, at)
+    found = seen[key]
+    return None if found is None else found.copy()  # each row its own, should a caller edit one
 
 
 def availability(
@@ -289,36 +328,57 @@ def availability(
         raise InvalidAvailability("a radius needs a point and is not negative", field="radius_km")
     wanted = cart_quantities(lines)
     skus = tuple(wanted)
+    quantities = tuple(wanted.values())
+    zeros = (0,) * len(skus)
     empty: Mapping[str, int] = {}
+    inf = float("inf")
     rank = shipping_rank(near)
     best: tuple[tuple[int, float, str], Site] | None = None
-    rows: list[tuple[float, str, Site, Mapping[str, int], bool]] = []
+    # This loop and the next run for every location, and the lookups for every line at each:
+    # they are written for speed (the lines' figures fetched once by `map`, the bands inlined).
+    rows: list[tuple[float, str, Site, tuple[int, ...], bool]] = []
     for site in sites:
-        held = stock.get(site.code, empty)
-        complete = all(held.get(sku, 0) >= wanted[sku] for sku in skus)
+        held = tuple(map(stock.get(site.code, empty).get, skus, zeros))
+        complete = all(map(ge, held, quantities))
         if complete and site.ships:
             key = rank(site)
             if best is None or key < best[0]:
                 best = (key, site)
-        far = distance_km(near, site.point) if near is not None and site.point is not None else None
-        if radius_km is not None and (far is None or far > radius_km):
+        far = distance_km(near, site.point) if near is not None and site.point is not None else inf
+        if radius_km is not None and far > radius_km:
             continue
-        rows.append((far if far is not None else float("inf"), site.code, site, held, complete))
-    rows.sort(key=lambda row: (row[0], row[1]))
+        rows.append((far, site.code, site, held, complete))
+    rows.sort(key=itemgetter(0, 1))
     if limit is not None:
         rows = rows[:limit]
+    audiences: dict[str, Audience] = {}
+    # locations share a few weeks of opening hours and delivery terms: one promise for each
+    promises: dict[tuple[int, int, bool, int], Promise | None] = {}
     out = []
     for far, code, site, held, complete in rows:
         policy = site.visibility
-        audience = viewer.audience(site.owner)
-        shown = tuple((sku, policy.shown(held.get(sku, 0), audience)) for sku in skus)
+        audience = audiences.get(site.owner)
+        if audience is None:
+            audience = audiences[site.owner] = viewer.audience(site.owner)
+        visibility = policy.for_audience(audience)
+        shown: tuple[int, ...] | tuple[Level, ...] | None
+        if visibility is Visibility.EXACT:
+            shown = held
+        elif visibility is Visibility.BAND:
+            low, none = policy.low_max, policy.none_max
+            shown = tuple(
+                ["none" if n <= none else "low" if n <= low else "available" for n in held]
+            )
+        else:
+            shown = None
         out.append(
             LocationAvailability(
                 code,
-                None if far == float("inf") else round(far, 3),
+                None if far == inf else far,
+                visibility,
                 shown,
                 complete,
-                promise(site, at) if complete else None,
+                _shared_promise(site, at, promises) if complete else None,
             )
         )
     home: HomeDelivery | None = None
@@ -326,4 +386,4 @@ def availability(
         site = best[1]
         when = delivery_date(site.delivery, at, site.hours)  # type: ignore[arg-type]
         home = {"kind": "delivery", "date": when, "location": site.code}
-    return Availability(tuple(out), home)
+    return Availability(skus, tuple(out), home)
