@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omnicanal.inventory import DeliveryTerms, OpeningHours, Point, Site
+from omnicanal.inventory import DeliveryTerms, OpeningHours, Point, Site, distance_km
 from omnicanal.orders import CannotSource, source_home_delivery
 
 HOME = Point(45.7640, 4.8357)  # Lyon
@@ -142,7 +142,7 @@ locations = st.integers(2, 7)
 
 @settings(max_examples=60, deadline=None)
 @given(st.data())
-def test_a_plan_ships_exactly_the_cart_from_what_each_location_holds_in_the_fewest_parcels(
+def test_a_plan_ships_exactly_the_cart_from_what_each_location_holds_and_is_the_best_plan(
     data: st.DataObject,
 ) -> None:
     n = data.draw(st.integers(2, 7))
@@ -169,10 +169,21 @@ def test_a_plan_ships_exactly_the_cart_from_what_each_location_holds_in_the_fewe
             assert 0 < quantity <= stock[parcel.location][sku]
             shipped[sku] = shipped.get(sku, 0) + quantity
     assert shipped == wanted
-    fewest = next(
-        size
+    covering = [
+        group
         for size in range(1, n + 1)
         for group in combinations(sites, size)
         if all(sum(stock[s.code][k] for s in group) >= q for k, q in wanted.items())
+    ]
+    fewest = min(len(group) for group in covering)
+    best = min(
+        (
+            sum(s.kind == "store" for s in g),
+            sum(distance_km(HOME, s.point) for s in g),
+            sorted(s.code for s in g),
+        )  # type: ignore[arg-type]
+        for g in covering
+        if len(g) == fewest
     )
     assert len(result.parcels) == fewest
+    assert sorted(p.location for p in result.parcels) == best[2]

@@ -31,7 +31,6 @@ from omnicanal.inventory.hours import OpeningHours
 from omnicanal.inventory.visibility import (
     OWN_STORE_POLICY,
     PUBLIC,
-    Audience,
     Level,
     ShownStock,
     Viewer,
@@ -40,6 +39,7 @@ from omnicanal.inventory.visibility import (
 )
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+DIAMETER_KM = 2 * EARTH_RADIUS_KM
 CLICK_AND_COLLECT = "click_and_collect"
 SHIP_FROM_STORE = "ship_from_store"
 
@@ -73,7 +73,7 @@ class Point:
 def distance_km(a: Point, b: Point) -> float:
     """Great-circle distance (haversine): ample for choosing the nearest store."""
     h = sin((b.phi - a.phi) / 2) ** 2 + a.cos_phi * b.cos_phi * sin((b.lam - a.lam) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(h)))
+    return DIAMETER_KM * asin(min(1.0, sqrt(h)))
 
 
 WEEKDAYS = frozenset(range(5))  # Monday to Friday
@@ -344,23 +344,31 @@ def availability(
             key = rank(site)
             if best is None or key < best[0]:
                 best = (key, site)
-        far = distance_km(near, site.point) if near is not None and site.point is not None else inf
+        point = site.point
+        if near is None or point is None:
+            far = inf
+        else:  # `distance_km` inlined
+            h = (
+                sin((point.phi - near.phi) * 0.5) ** 2
+                + near.cos_phi * point.cos_phi * sin((point.lam - near.lam) * 0.5) ** 2
+            )
+            far = DIAMETER_KM * asin(min(1.0, sqrt(h)))
         if radius_km is not None and far > radius_km:
             continue
         rows.append((far, site.code, site, held, complete))
     rows.sort(key=itemgetter(0, 1))
     if limit is not None:
         rows = rows[:limit]
-    audiences: dict[str, Audience] = {}
+    shown_as: dict[tuple[str, int], Visibility] = {}  # (owner, policy) -> what the viewer sees
     # locations share a few weeks of opening hours and delivery terms: one promise for each
     promises: dict[tuple[int, int, bool, int], Promise | None] = {}
     out = []
     for far, code, site, held, complete in rows:
         policy = site.visibility
-        audience = audiences.get(site.owner)
-        if audience is None:
-            audience = audiences[site.owner] = viewer.audience(site.owner)
-        visibility = policy.for_audience(audience)
+        visibility = shown_as.get((site.owner, id(policy)))  # type: ignore[assignment]
+        if visibility is None:
+            visibility = policy.for_audience(viewer.audience(site.owner))
+            shown_as[(site.owner, id(policy))] = visibility
         shown: tuple[int, ...] | tuple[Level, ...] | None
         if visibility is Visibility.EXACT:
             shown = held

@@ -16,12 +16,12 @@ most of what is left) is returned, which may use a parcel more than the best.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from operator import ge
 
 from omnicanal.errors import Conflict
-from omnicanal.inventory import Point, Site, cart_quantities, distance_km, shipping_rank
+from omnicanal.inventory import Point, Site, cart_quantities, distance_km
 
 
 class CannotSource(Conflict):
@@ -59,22 +59,24 @@ def source_home_delivery(
     """Plan the parcels of a home delivery of `(sku, quantity)` lines. `stock`: location code
     -> SKU -> available-to-promise."""
     wanted = cart_quantities(lines)
-    rank = shipping_rank(destination)
+    skus, quantities = tuple(wanted), tuple(wanted.values())
     empty: Mapping[str, int] = {}
-    holders = sorted(
-        (
-            s
-            for s in sites
-            if s.ships and any(stock.get(s.code, empty).get(k, 0) > 0 for k in wanted)
-        ),
-        key=rank,
-    )
-    held = {
-        s.code: {k: min(stock.get(s.code, empty).get(k, 0), n) for k, n in wanted.items()}
-        for s in holders
-    }
-    missing = {k: n - sum(held[s.code][k] for s in holders) for k, n in wanted.items()}
-    missing = {k: n for k, n in missing.items() if n > 0}
+    zeros = (0,) * len(skus)
+    far: dict[str, float] = {}
+    held: dict[str, tuple[int, ...]] = {}  # per location, what it holds of each SKU, capped
+    holders: list[Site] = []
+    for site in sites:
+        if not site.ships:
+            continue
+        figures = tuple(map(stock.get(site.code, empty).get, skus, zeros))
+        if any(figures):
+            held[site.code] = tuple(map(min, figures, quantities))
+            far[site.code] = _distance(destination, site)
+            holders.append(site)
+    # `shipping_rank`'s order, from the distances computed once
+    holders.sort(key=lambda s: (0 if s.kind == "warehouse" else 1, far[s.code], s.code))
+    totals = [sum(column) for column in zip(*(held[s.code] for s in holders), strict=True)]
+    missing = {k: n - t for k, n, t in zip(skus, quantities, totals or zeros, strict=True) if t < n}
     if missing:
         raise CannotSource(
             "the shipping locations together do not hold "
@@ -82,30 +84,28 @@ def source_home_delivery(
             field="lines",
             missing=missing,
         )
-    far = {s.code: _distance(destination, s) for s in holders}
 
-    def covers(group: Sequence[Site]) -> bool:
-        return all(sum(held[s.code][k] for s in group) >= n for k, n in wanted.items())
-
-    chosen: Sequence[Site] | None = next(((s,) for s in holders if covers((s,))), None)
+    chosen: Sequence[Site] | None = next(
+        ((s,) for s in holders if all(map(ge, held[s.code], quantities))), None
+    )
     candidates = holders[:pool]
     size = 2
     while chosen is None and size <= min(exact_up_to, len(candidates)):
-        best = None
-        for group in combinations(candidates, size):
-            if covers(group):
-                cost = (
-                    sum(s.kind == "store" for s in group),
-                    sum(far[s.code] for s in group),
-                    tuple(sorted(s.code for s in group)),
-                )
-                if best is None or cost < best[0]:
-                    best = (cost, group)
+        best: tuple[tuple[int, float, tuple[str, ...]], tuple[Site, ...]] | None = None
+        for group in _covering_groups(candidates, held, quantities, size):
+            cost = (
+                sum(s.kind == "store" for s in group),
+                sum(far[s.code] for s in group),
+                tuple(sorted(s.code for s in group)),
+            )
+            if best is None or cost < best[0]:
+                best = (cost, group)
         chosen = best[1] if best is not None else None
         size += 1
     if chosen is None:
-        chosen = _greedy(holders, held, wanted)
-    return _assign(sorted(chosen, key=rank), held, wanted, destination)
+        chosen = _greedy(holders, held, skus, quantities)
+    chosen = sorted(chosen, key=holders.index)
+    return _assign(chosen, held, skus, quantities, destination)
 
 
 def _distance(destination: Point | None, site: Site) -> float:
@@ -115,45 +115,75 @@ def _distance(destination: Point | None, site: Site) -> float:
     return distance_km(destination, site.point) if site.point is not None else float("inf")
 
 
+def _covering_groups(
+    candidates: Sequence[Site],
+    held: Mapping[str, tuple[int, ...]],
+    quantities: tuple[int, ...],
+    size: int,
+) -> Iterator[tuple[Site, ...]]:
+    """Every group of `size` candidates that holds the cart together: combinations in order,
+    each prefix carrying what is still missing, so that the last member is one comparison."""
+    figures = [held[s.code] for s in candidates]
+
+    def extend(
+        start: int, group: tuple[int, ...], left: tuple[int, ...]
+    ) -> Iterator[tuple[int, ...]]:
+        if len(group) == size - 1:
+            for last in range(start, len(figures)):
+                if all(map(ge, figures[last], left)):
+                    yield (*group, last)
+            return
+        for i in range(start, len(figures) - (size - 1 - len(group))):
+            rest = tuple([n - h if n > h else 0 for n, h in zip(left, figures[i], strict=True)])
+            yield from extend(i + 1, (*group, i), rest)
+
+    for indexes in extend(0, (), quantities):
+        yield tuple(candidates[i] for i in indexes)
+
+
 def _greedy(
-    holders: Sequence[Site], held: Mapping[str, Mapping[str, int]], wanted: Mapping[str, int]
+    holders: Sequence[Site],
+    held: Mapping[str, tuple[int, ...]],
+    skus: tuple[str, ...],
+    quantities: tuple[int, ...],
 ) -> list[Site]:
-    left = dict(wanted)
+    left = list(quantities)
     chosen: list[Site] = []
-    while any(left.values()):
+    while any(left):
         # most units covered, ties to the better ranked (holders are in rank order)
         site = max(
             (s for s in holders if s not in chosen),
-            key=lambda s: sum(min(held[s.code][k], n) for k, n in left.items()),
+            key=lambda s: sum(map(min, held[s.code], left)),
         )
         chosen.append(site)
-        left = {k: max(0, n - held[site.code][k]) for k, n in left.items()}
+        left = [max(0, n - h) for n, h in zip(left, held[site.code], strict=True)]
     return chosen
 
 
 def _assign(
     chosen: Sequence[Site],
-    held: Mapping[str, Mapping[str, int]],
-    wanted: Mapping[str, int],
+    held: Mapping[str, tuple[int, ...]],
+    skus: tuple[str, ...],
+    quantities: tuple[int, ...],
     destination: Point | None,
 ) -> SourcingPlan:
     taken: dict[str, dict[str, int]] = {s.code: {} for s in chosen}
-    for sku, quantity in wanted.items():
-        whole = next((s for s in chosen if held[s.code][sku] >= quantity), None)
+    for i, (sku, quantity) in enumerate(zip(skus, quantities, strict=True)):
+        whole = next((s for s in chosen if held[s.code][i] >= quantity), None)
         if whole is not None:
             taken[whole.code][sku] = quantity
             continue
         left = quantity
         for site in chosen:
-            part = min(left, held[site.code][sku])
+            part = min(left, held[site.code][i])
             if part:
                 taken[site.code][sku] = part
                 left -= part
     parcels = tuple(
         Parcel(
             s.code,
-            tuple((sku, taken[s.code][sku]) for sku in wanted if sku in taken[s.code]),
-            round(distance_km(destination, s.point), 3)
+            tuple((sku, taken[s.code][sku]) for sku in skus if sku in taken[s.code]),
+            distance_km(destination, s.point)
             if destination is not None and s.point is not None
             else None,
         )
