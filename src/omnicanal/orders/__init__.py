@@ -1,0 +1,49 @@
+"""Orders from any channel, their fulfilment and returns anywhere. Pure rules for now: the
+tables, the service and the API call them with data.
+
+What other domains may use:
+- `ORDER`, `HOME_DELIVERY`, `SHIP_FROM_STORE`, `CLICK_AND_COLLECT` (`StateMachine` tables),
+  `transition`, `ForbiddenTransition`: the steps an order and its fulfilments may take;
+- `source_home_delivery`, `SourcingPlan`, `Parcel`, `CannotSource`: which locations ship a
+  home delivery;
+- `plan_return`, `unit_refund`, `SoldOrder`, `SoldLine`, `ReturnedLine`, `ReturnPolicy`,
+  `ReturnPlan`: what a return refunds and where its units go.
+"""
+
+from omnicanal.orders.returns import (
+    InvalidReturn,
+    LineRefund,
+    NotHandedOver,
+    ReturnedLine,
+    ReturnPlan,
+    ReturnPolicy,
+    ReturnsNotAccepted,
+    ReturnWindowClosed,
+    SoldLine,
+    SoldOrder,
+    plan_return,
+    unit_refund,
+)
+from omnicanal.orders.rules import (
+    CLICK_AND_COLLECT,
+    FULFILMENTS,
+    HANDED_OVER,
+    HOME_DELIVERY,
+    MACHINES,
+    ORDER,
+    SHIP_FROM_STORE,
+    ForbiddenTransition,
+    StateMachine,
+    UnknownStatus,
+    transition,
+)
+from omnicanal.orders.sourcing import CannotSource, Parcel, SourcingPlan, source_home_delivery
+
+__all__ = [
+    "CLICK_AND_COLLECT", "FULFILMENTS", "HANDED_OVER", "HOME_DELIVERY", "MACHINES", "ORDER",
+    "SHIP_FROM_STORE", "CannotSource", "ForbiddenTransition", "InvalidReturn", "LineRefund",
+    "NotHandedOver", "Parcel", "ReturnPlan", "ReturnPolicy", "ReturnWindowClosed",
+    "ReturnedLine", "ReturnsNotAccepted", "SoldLine", "SoldOrder", "SourcingPlan",
+    "StateMachine", "UnknownStatus", "plan_return", "source_home_delivery", "transition",
+    "unit_refund",
+]  # fmt: skip
