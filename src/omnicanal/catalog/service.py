@@ -10,11 +10,23 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, text, update
+from sqlalchemy import (
+    and_,
+    delete,
+    func,
+    insert,
+    intersect,
+    literal,
+    select,
+    text,
+    union,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from omnicanal.catalog import mapping, rules, schemas
-from omnicanal.catalog.models import Assortment, Category, Product, ProductCode
+from omnicanal.catalog import mapping, rules, schemas, search
+from omnicanal.catalog.models import Assortment, Category, Product, ProductCode, ProductTerm
 from omnicanal.catalog.rules import CodeStatus, MappingMethod
 from omnicanal.db import new_id, utcnow
 from omnicanal.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -89,30 +101,20 @@ def category_paths(session: Session) -> dict[str, str]:
 def list_products(
     session: Session, principal: Principal, filters: schemas.ProductFilter | None = None
 ) -> list[Product]:
-    require(principal, Permission.CATALOG_READ)
+    """Products by SKU; with `q`, the search's best matches first."""
     f = filters or schemas.ProductFilter()
-    query = select(Product).order_by(Product.sku)
-    if f.q:
-        text = f.q.strip()
-        pattern = f"%{text.lower()}%"
-        clauses = [
-            func.lower(Product.sku).like(pattern),
-            func.lower(Product.name_fr).like(pattern),
-            func.lower(Product.name_en).like(pattern),
-        ]
-        gtin = rules.gtin_or_none(text)
-        if gtin:
-            clauses.append(Product.gtin == gtin)
-        query = query.where(or_(*clauses))
-    if f.brand:
-        query = query.where(func.lower(Product.brand) == f.brand.strip().lower())
-    if f.category_id:
-        query = query.where(Product.category_id == f.category_id)
-    if f.parent_id:
-        query = query.where(Product.parent_id == f.parent_id)
-    if f.status:
-        query = query.where(Product.status == f.status.value)
-    return list(session.scalars(query.limit(f.limit).offset(f.offset)))
+    found = search_products(
+        session,
+        principal,
+        f.q,
+        category_ids={f.category_id} if f.category_id else None,
+        brand=f.brand,
+        status=f.status,
+        parent_id=f.parent_id,
+        limit=f.limit,
+        offset=f.offset,
+    )
+    return [hit.product for hit in found.items]
 
 
 def get_product(session: Session, principal: Principal, product_id: str) -> Product:
@@ -153,6 +155,7 @@ def create_product(session: Session, principal: Principal, data: schemas.Product
     product = Product(**values)
     session.add(product)
     session.flush()
+    _index_terms(session, product)
     emit(session, "product.created", _product_payload(product))
     return product
 
@@ -170,6 +173,8 @@ def update_product(
     for name, value in changes.items():
         setattr(product, name, value)
     session.flush()
+    if changes.keys() & {"gtin", "name_fr", "name_en", "brand", "attributes"}:
+        _index_terms(session, product)
     emit(session, "product.updated", _product_payload(product))
     return product
 
@@ -187,6 +192,210 @@ def upsert_product(
 
 def _product_payload(product: Product) -> dict[str, object]:
     return schemas.ProductOut.model_validate(product).model_dump(mode="json")
+
+
+# --- search --------------------------------------------------------------------------------
+
+RANK_LIMIT = 2000  # when more products match, they are listed by SKU rather than ranked
+FUZZY_VOCABULARY = 5000  # distinct words compared with a typed word, per first letter
+
+
+@dataclass(frozen=True)
+class ProductFound:
+    product: Product
+    score: float | None  # None when listed by SKU: no query, or too many matches to rank
+
+
+@dataclass(frozen=True)
+class ProductSearch:
+    items: list[ProductFound]
+    total: int
+    ranked: bool
+
+
+def _index_terms(session: Session, product: Product) -> None:
+    """Write the terms the product is found by (`catalog.search`), replacing the old ones."""
+    session.execute(delete(ProductTerm).where(ProductTerm.product_id == product.id))
+    terms = search.product_terms(
+        product.sku,
+        product.gtin,
+        (product.name_fr, product.name_en),
+        product.brand,
+        product.attributes or {},
+    )
+    rows = [{"kind": kind, "term": term, "product_id": product.id} for kind, term in terms]
+    session.execute(insert(ProductTerm), sorted(rows, key=lambda r: (r["kind"], r["term"])))
+
+
+def _begins(prefix: str) -> Any:
+    """Terms beginning with `prefix`: a range the index reads, and the beginning itself, exact
+    whatever the database's collation."""
+    low, high = search.prefix_range(prefix)
+    return and_(
+        ProductTerm.term >= low,
+        ProductTerm.term < high,
+        func.substr(ProductTerm.term, 1, len(prefix)) == prefix,
+    )
+
+
+def _typos(session: Session, word: str) -> dict[str, float]:
+    """Words of the catalog a typed word may be a typo of, with their score; none when some
+    word of the catalog is or begins with the typed word as it is. The pass reads the
+    distinct words under one or two first letters (hundreds), never the products."""
+    found: dict[str, float] = {}
+    for letter in search.fuzzy_blocks(word):
+        vocabulary = list(
+            session.scalars(
+                select(ProductTerm.term)
+                .where(ProductTerm.kind == search.WORD, _begins(letter))
+                .distinct()
+                .limit(FUZZY_VOCABULARY)
+            )
+        )
+        if any(term.startswith(word) for term in vocabulary):
+            return {}
+        for term in vocabulary:
+            score = search.typo_score(word, term)
+            if score is not None:
+                found[term] = max(score, found.get(term, 0.0))
+    return found
+
+
+def _with_word(index: int, word: str, typos: dict[str, float], columns: Any = None) -> Any:
+    """The products with a term matching a typed word: their ids, or (`columns`) the word's
+    index, the product and the term. Each way of matching is a query of its own, joined by
+    UNION: with OR between them, SQLite reads every word of the catalog."""
+    columns = columns or (ProductTerm.product_id,)
+    if len(columns) > 1:
+        columns = (literal(index).label("what"), *columns)
+    kind = ProductTerm.kind == search.WORD
+    typed = _begins(word) if len(word) >= search.MIN_PREFIX else ProductTerm.term == word
+    ways = [select(*columns).where(kind, typed)]
+    if typos:
+        ways.append(select(*columns).where(kind, ProductTerm.term.in_(sorted(typos))))
+    return ways
+
+
+def _with_code(code: str, columns: Any = None) -> Any:
+    columns = columns or (ProductTerm.product_id,)
+    if len(columns) > 1:
+        columns = (literal(search.CODE_MATCH).label("what"), *columns)
+    return select(*columns).where(ProductTerm.kind == search.CODE, _begins(code))
+
+
+def _matching(query: search.Query, typos: dict[str, dict[str, float]]) -> Any:
+    """The ids of the products matching every typed word, or the query as a code."""
+
+    # SQLite takes no parenthesised compound inside another: each goes in a subquery.
+    def alone(ways: list[Any]) -> Any:
+        return ways[0] if len(ways) == 1 else select(union(*ways).subquery().c.product_id)
+
+    ways = []
+    if query.words:
+        words = [alone(_with_word(i, w, typos[w])) for i, w in enumerate(query.words)]
+        ways.append(
+            select(intersect(*words).subquery().c.product_id) if len(words) > 1 else words[0]
+        )
+    if query.code:
+        ways.append(_with_code(query.code))
+    return union(*ways) if len(ways) > 1 else ways[0]
+
+
+def search_products(
+    session: Session,
+    principal: Principal,
+    q: str | None = None,
+    *,
+    category_ids: set[str] | None = None,
+    brand: str | None = None,
+    status: rules.ProductStatus | None = None,
+    parent_id: str | None = None,
+    limit: int = 25,
+    offset: int = 0,
+) -> ProductSearch:
+    """Products by SKU, GTIN in any form, name (French or English), brand, colour or size,
+    tolerant of typos and accents (`catalog.search`), best first; filtered by categories,
+    brand (any case), status and model. Without a query, every product by SKU."""
+    require(principal, Permission.CATALOG_READ)
+    chosen = select(Product.id)
+    if category_ids is not None:
+        chosen = chosen.where(Product.category_id.in_(sorted(category_ids)))
+    if brand and brand.strip():
+        chosen = chosen.where(func.lower(Product.brand) == brand.strip().lower())
+    if status:
+        chosen = chosen.where(Product.status == rules.ProductStatus(status).value)
+    if parent_id:
+        chosen = chosen.where(Product.parent_id == parent_id)
+    query = search.read_query(q or "")
+    if query.words or query.code:
+        typos = {word: _typos(session, word) for word in query.words}
+        chosen = chosen.where(Product.id.in_(_matching(query, typos)))
+        ids = list(session.scalars(chosen.limit(RANK_LIMIT + 1)))
+        if len(ids) <= RANK_LIMIT:
+            return _ranked(session, query, typos, ids, limit, offset)
+    total = session.scalar(select(func.count()).select_from(chosen.subquery())) or 0
+    page = session.scalars(
+        select(Product)
+        .where(Product.id.in_(chosen))
+        .order_by(Product.sku)
+        .limit(limit)
+        .offset(offset)
+    )
+    return ProductSearch([ProductFound(p, None) for p in page], total, False)
+
+
+def _ranked(
+    session: Session,
+    query: search.Query,
+    typos: dict[str, dict[str, float]],
+    ids: list[str],
+    limit: int,
+    offset: int,
+) -> ProductSearch:
+    """Rank the matching products from the terms that matched, read for them only."""
+    columns = (ProductTerm.product_id, ProductTerm.term)
+    matches: list[tuple[int, str, str]] = []
+    skus: dict[str, str] = {}
+    for chunk in range(0, len(ids), 500):
+        some = ids[chunk : chunk + 500]
+        ways = [
+            way.where(ProductTerm.product_id.in_(some))
+            for i, word in enumerate(query.words)
+            for way in _with_word(i, word, typos[word], columns)
+        ]
+        if query.code:
+            ways.append(_with_code(query.code, columns).where(ProductTerm.product_id.in_(some)))
+        matches.extend((row[0], row[1], row[2]) for row in session.execute(union_all(*ways)))
+        sku_rows = session.execute(select(Product.id, Product.sku).where(Product.id.in_(some)))
+        skus.update((row.id, row.sku) for row in sku_rows)
+    ranked = search.rank(query, matches, typos, skus)
+    page = ranked[offset : offset + limit]
+    products = {
+        p.id: p
+        for p in session.scalars(select(Product).where(Product.id.in_([i for i, _ in page])))
+    }
+    items = [ProductFound(products[i], score) for i, score in page]
+    return ProductSearch(items, len(ranked), True)
+
+
+def find_product(session: Session, principal: Principal, reference: str) -> Product | None:
+    """The one product a person means by `reference`: its id, its SKU in any case or with
+    other separators, or its GTIN in any of its forms; None when none or several fit."""
+    require(principal, Permission.CATALOG_READ)
+    text = reference.strip()
+    if not text:
+        return None
+    product = session.get(Product, text) or get_product_by_sku(session, text)
+    if product is not None:
+        return product
+    ids = list(
+        session.scalars(
+            select(ProductTerm.product_id)
+            .where(ProductTerm.kind == search.CODE, ProductTerm.term == search.code_key(text))
+            .limit(2)
+        )
+    )
+    return session.get(Product, ids[0]) if len(ids) == 1 else None
 
 
 # --- code mapping --------------------------------------------------------------------------

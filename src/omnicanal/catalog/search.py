@@ -1,0 +1,165 @@
+"""Product search rules: the terms a product is found by, how a query is read, and how well a
+typed word matches a term. Pure: no I/O; `service.search_products` runs them on the database.
+
+A product is indexed under two kinds of terms: the words of its names, brand, colour, size and
+SKU (lower case, no accents), and its codes written without separators (the SKU as one string,
+the GTIN without its leading zeros, so that GTIN-8, -12, -13 and -14 forms of one number meet).
+A query matches a product when each of its words matches one of the product's words exactly,
+as the beginning of the word (typing), or within an edit or two (a typo); or when the whole
+query, separators removed, begins one of its codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from omnicanal.catalog.mapping import LABEL_ATTRIBUTES, normalise_text
+
+WORD = "w"
+CODE = "c"
+TERM_LENGTH = 64  # the column's size; longer words are cut, and so are the queries' words
+
+# What each way of matching scores. A code typed in full beats everything; a product whose
+# every word is found as typed scores 1.
+EXACT_CODE = 2.0
+CODE_PREFIX = 1.5
+EXACT_WORD = 1.0
+WORD_PREFIX = 0.9
+TYPO = 0.75  # one edit; each further edit takes `TYPO_STEP` off
+TYPO_STEP = 0.15
+TYPO_PREFIX = 0.65  # a typo in a word still being typed
+
+MIN_PREFIX = 2  # a single letter matches whole words only (the size `M`), not every `m…`
+MIN_CODE_PREFIX = 4  # `md` begins every SKU: a code is looked up from four characters
+MIN_FUZZY = 4  # shorter words have too many neighbours one edit away
+
+
+@dataclass(frozen=True)
+class Query:
+    words: tuple[str, ...]  # normalised, de-duplicated, in the order typed
+    code: str | None  # the query as one code (separators removed), when it may be one
+
+
+def words_of(text: str | None) -> list[str]:
+    return [w[:TERM_LENGTH] for w in normalise_text(text or "").split()]
+
+
+def code_key(text: str) -> str:
+    """`MD-00001-NOIR-38` -> `md00001noir38`; a number loses its leading zeros, as GTINs do."""
+    key = normalise_text(text).replace(" ", "")
+    return (key.lstrip("0") or "0") if key.isdigit() else key
+
+
+def product_terms(
+    sku: str,
+    gtin: str | None,
+    names: Iterable[str | None],
+    brand: str | None,
+    attributes: Mapping[str, object],
+) -> set[tuple[str, str]]:
+    """The (kind, term) pairs a product is found by."""
+    terms = {(WORD, w) for w in words_of(sku)}
+    for text in (*names, brand, *(attributes.get(k) for k in LABEL_ATTRIBUTES)):
+        if text not in (None, ""):
+            terms.update((WORD, w) for w in words_of(str(text)))
+    terms.add((CODE, code_key(sku)[:TERM_LENGTH]))
+    if gtin:
+        terms.add((CODE, code_key(gtin)))
+    return terms
+
+
+def read_query(text: str) -> Query:
+    words = tuple(dict.fromkeys(words_of(text)))
+    code = code_key(text)[:TERM_LENGTH]
+    return Query(words, code if len(code) >= MIN_CODE_PREFIX else None)
+
+
+def prefix_range(prefix: str) -> tuple[str, str]:
+    """The bounds [low, high) of the terms beginning with `prefix` (terms are a-z and 0-9)."""
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def allowed_edits(word: str) -> int:
+    """Edits forgiven in a typed word; none in a number or a code: `38` is not `36`."""
+    if len(word) < MIN_FUZZY or any(c.isdigit() for c in word):
+        return 0
+    return 1 if len(word) < 8 else 2
+
+
+def fuzzy_blocks(word: str) -> tuple[str, ...]:
+    """The first letters of the vocabulary a typed word is compared with: its own first
+    letter, and its second (two first letters swapped, or one typed before the word)."""
+    if allowed_edits(word) == 0:
+        return ()
+    return tuple(dict.fromkeys(word[:2]))
+
+
+def typo_score(word: str, term: str) -> float | None:
+    """How well a typed word matches a vocabulary term within its allowed edits (a swap of
+    two neighbouring letters is one edit), or None. The word may be a beginning of the term."""
+    edits = allowed_edits(word)
+    if edits == 0:
+        return None
+    whole = OSA.distance(word, term, score_cutoff=edits)
+    best = TYPO - TYPO_STEP * (whole - 1) if 0 < whole <= edits else None
+    if len(term) > len(word):
+        # Typing: compare with the term's beginning, one letter shorter or longer too.
+        start = min(
+            OSA.distance(word, term[:n], score_cutoff=edits)
+            for n in (len(word) - 1, len(word), len(word) + 1)
+        )
+        if 0 < start <= edits:
+            partial = TYPO_PREFIX - TYPO_STEP * max(start - 1, 0)
+            best = partial if best is None else max(best, partial)
+    return best
+
+
+def word_score(word: str, term: str, typos: Mapping[str, float]) -> float | None:
+    """How well one typed word matches one of a product's terms, or None."""
+    if term == word:
+        return EXACT_WORD
+    if len(word) >= MIN_PREFIX and term.startswith(word):
+        return WORD_PREFIX
+    return typos.get(term)
+
+
+def code_score(code: str, term: str) -> float | None:
+    if term == code:
+        return EXACT_CODE
+    return CODE_PREFIX if term.startswith(code) else None
+
+
+CODE_MATCH = -1  # in a match, the index of the query read as a code rather than a word
+
+
+def rank(
+    query: Query,
+    matches: Iterable[tuple[int, str, str]],
+    typos: Mapping[str, Mapping[str, float]],
+    skus: Mapping[str, str],
+) -> list[tuple[str, float]]:
+    """Product ids with their score, best first (then by SKU). `matches` are (the index of
+    the typed word in `query.words`, or `CODE_MATCH`; a product id; the product's term that
+    matched). A product found by its code scores the code's match; by its words, the mean
+    of each typed word's best match, and only when every typed word matches."""
+    best: dict[str, dict[int, float]] = {}
+    for index, product_id, term in matches:
+        if index == CODE_MATCH:
+            score = code_score(query.code, term) if query.code else None
+        else:
+            word = query.words[index]
+            score = word_score(word, term, typos.get(word, {}))
+        if score:
+            scores = best.setdefault(product_id, {})
+            scores[index] = max(score, scores.get(index, 0.0))
+    scored: dict[str, float] = {}
+    for product_id, scores in best.items():
+        value = scores.get(CODE_MATCH, 0.0)
+        if query.words and len(scores.keys() - {CODE_MATCH}) == len(query.words):
+            value = max(value, sum(scores[i] for i in range(len(query.words))) / len(query.words))
+        if value:
+            scored[product_id] = value
+    return sorted(scored.items(), key=lambda kv: (-kv[1], skus.get(kv[0], kv[0])))

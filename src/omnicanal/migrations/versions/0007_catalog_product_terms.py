@@ -1,0 +1,59 @@
+"""catalog: the terms products are searched by
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-04 10:12:31.204518
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0007'
+down_revision: str | None = '0006'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('catalog_product_terms',
+    sa.Column('kind', sa.String(length=1), nullable=False),
+    sa.Column('term', sa.String(length=64), nullable=False),
+    sa.Column('product_id', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['catalog_products.id'], name=op.f('fk_catalog_product_terms_product_id_catalog_products')),
+    sa.PrimaryKeyConstraint('kind', 'term', 'product_id', name=op.f('pk_catalog_product_terms'))
+    )
+    with op.batch_alter_table('catalog_product_terms', schema=None) as batch_op:
+        batch_op.create_index('ix_catalog_product_terms_product', ['product_id'], unique=False)
+    _index_existing_products()
+
+
+def _index_existing_products() -> None:
+    """The products already in the catalog, indexed as the catalog indexes a new one."""
+    from omnicanal.catalog.search import product_terms
+
+    connection = op.get_bind()
+    products = sa.table(
+        'catalog_products', sa.column('id'), sa.column('sku'), sa.column('gtin'),
+        sa.column('name_fr'), sa.column('name_en'), sa.column('brand'),
+        sa.column('attributes', sa.JSON()),
+    )
+    terms = sa.table('catalog_product_terms', sa.column('kind'), sa.column('term'),
+                     sa.column('product_id'))
+    rows = []
+    for p in connection.execute(sa.select(products)):
+        found = product_terms(p.sku, p.gtin, (p.name_fr, p.name_en), p.brand, p.attributes or {})
+        rows.extend({'kind': k, 'term': t, 'product_id': p.id} for k, t in found)
+        if len(rows) >= 10_000:
+            connection.execute(terms.insert(), rows)
+            rows = []
+    if rows:
+        connection.execute(terms.insert(), rows)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('catalog_product_terms', schema=None) as batch_op:
+        batch_op.drop_index('ix_catalog_product_terms_product')
+
+    op.drop_table('catalog_product_terms')
