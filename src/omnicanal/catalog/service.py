@@ -17,6 +17,7 @@ from sqlalchemy import (
     insert,
     intersect,
     literal,
+    or_,
     select,
     text,
     union,
@@ -80,19 +81,35 @@ def ensure_category_path(session: Session, path_text: str) -> Category:
     return parent
 
 
-def category_paths(session: Session) -> dict[str, str]:
-    """Category id -> `Femme > Robes`."""
-    rows = session.execute(select(Category.id, Category.parent_id, Category.name_fr)).all()
+def category_paths(session: Session, language: str = "fr") -> dict[str, str]:
+    """Category id -> `Femme > Robes` (`Women > Dresses` in English, where names are given)."""
+    rows = session.execute(
+        select(Category.id, Category.parent_id, Category.name_fr, Category.name_en)
+    ).all()
     by_id = {r.id: r for r in rows}
     paths: dict[str, str] = {}
     for row in rows:
         names, current, seen = [], row, set()
         while current is not None and current.id not in seen:
             seen.add(current.id)
-            names.append(current.name_fr)
+            names.append((language == "en" and current.name_en) or current.name_fr)
             current = by_id.get(current.parent_id) if current.parent_id else None
         paths[row.id] = " > ".join(reversed(names))
     return paths
+
+
+def category_subtree(session: Session, category_id: str) -> set[str]:
+    """The category and every category below it."""
+    children: dict[str | None, list[str]] = {}
+    for row in session.execute(select(Category.id, Category.parent_id)):
+        children.setdefault(row.parent_id, []).append(row.id)
+    found, waiting = set(), [category_id]
+    while waiting:
+        current = waiting.pop()
+        if current not in found:
+            found.add(current)
+            waiting.extend(children.get(current, ()))
+    return found
 
 
 # --- products ------------------------------------------------------------------------------
@@ -398,6 +415,29 @@ def find_product(session: Session, principal: Principal, reference: str) -> Prod
     return session.get(Product, ids[0]) if len(ids) == 1 else None
 
 
+def skus_of(session: Session, product_ids: Sequence[str]) -> dict[str, str]:
+    """Product id -> SKU, for listings that hold product ids (codes, offers)."""
+    wanted = sorted(set(product_ids))
+    if not wanted:
+        return {}
+    query = select(Product.id, Product.sku).where(Product.id.in_(wanted))
+    return {row.id: row.sku for row in session.execute(query)}
+
+
+def list_brands(session: Session, principal: Principal) -> list[str]:
+    require(principal, Permission.CATALOG_READ)
+    query = select(Product.brand).where(Product.brand.is_not(None)).distinct()
+    return sorted(session.scalars(query), key=lambda b: mapping.normalise_text(b))
+
+
+def variants_of(session: Session, principal: Principal, product: Product) -> list[Product]:
+    """A model's variants; for a variant, the other variants of its model."""
+    require(principal, Permission.CATALOG_READ)
+    model_id = product.parent_id or product.id
+    query = select(Product).where(Product.parent_id == model_id, Product.id != product.id)
+    return list(session.scalars(query.order_by(Product.sku)))
+
+
 # --- code mapping --------------------------------------------------------------------------
 
 
@@ -478,25 +518,25 @@ def matcher_for(
             Product.attributes,
         ).where(Product.status != rules.ProductStatus.DISCONTINUED.value)
     ).all()
-    items = []
-    for row in rows:
-        attributes = {k: str(v) for k, v in (row.attributes or {}).items() if v not in (None, "")}
-        price = attributes.get("base_price_cents") or attributes.get("price_minor")
-        items.append(
-            mapping.MasterItem(
-                sku=row.sku,
-                name=row.name_fr,
-                gtin=row.gtin,
-                brand=row.brand,
-                category=paths.get(row.category_id) if row.category_id else None,
-                attributes=attributes,
-                price_minor=int(price) if price and price.isdigit() else None,
-            )
-        )
-    matcher = mapping.Matcher(items, settings)
+    matcher = mapping.Matcher((_master_item(row, paths) for row in rows), settings)
     product_ids = {row.sku: row.id for row in rows}
     _CACHE[bind] = _MatcherCache(key, matcher, product_ids)
     return matcher, product_ids
+
+
+def _master_item(row: Any, paths: dict[str, str]) -> mapping.MasterItem:
+    """A product (or a row with its columns) as the mapping rules read it."""
+    attributes = {k: str(v) for k, v in (row.attributes or {}).items() if v not in (None, "")}
+    price = attributes.get("base_price_cents") or attributes.get("price_minor")
+    return mapping.MasterItem(
+        sku=row.sku,
+        name=row.name_fr,
+        gtin=row.gtin,
+        brand=row.brand,
+        category=paths.get(row.category_id) if row.category_id else None,
+        attributes=attributes,
+        price_minor=int(price) if price and price.isdigit() else None,
+    )
 
 
 def _line_of(data: schemas.ProductLineIn) -> mapping.LocalLine:
@@ -679,6 +719,7 @@ def list_codes(
     owner: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    product_id: str | None = None,
 ) -> list[ProductCode]:
     require(principal, Permission.CATALOG_READ)
     query = _scoped_codes(session, principal)
@@ -686,8 +727,90 @@ def list_codes(
         query = query.where(ProductCode.status == status.value)
     if owner:
         query = query.where(ProductCode.owner == owner)
+    if product_id:
+        query = query.where(ProductCode.product_id == product_id)
     query = query.order_by(ProductCode.owner, ProductCode.code).limit(limit).offset(offset)
     return list(session.scalars(query))
+
+
+def count_codes(session: Session, principal: Principal, owner: str | None = None) -> dict[str, int]:
+    """How many of the codes the principal sees are in each status."""
+    require(principal, Permission.CATALOG_READ)
+    query = select(ProductCode.status, func.count()).group_by(ProductCode.status)
+    reachable = network_service.reachable_entities(session, principal)
+    if reachable is not None:
+        query = query.where(ProductCode.owner_entity_id.in_(reachable))
+    if owner:
+        query = query.where(ProductCode.owner == owner)
+    return {status: count for status, count in session.execute(query)}
+
+
+def code_owners(session: Session, principal: Principal) -> list[str]:
+    """Whose codes the principal sees: entity codes, or systems' names."""
+    require(principal, Permission.CATALOG_READ)
+    query = select(ProductCode.owner).distinct().order_by(ProductCode.owner)
+    reachable = network_service.reachable_entities(session, principal)
+    if reachable is not None:
+        query = query.where(ProductCode.owner_entity_id.in_(reachable))
+    return list(session.scalars(query))
+
+
+def next_code(
+    session: Session,
+    principal: Principal,
+    after: ProductCode,
+    status: CodeStatus = CodeStatus.PENDING_REVIEW,
+    owner: str | None = None,
+) -> ProductCode | None:
+    """The code in `status` that follows `after` in the queue's order (owner, then code),
+    from the start again past the end; None when no other is left."""
+    require(principal, Permission.CATALOG_READ)
+    query = _scoped_codes(session, principal).where(
+        ProductCode.status == status.value, ProductCode.id != after.id
+    )
+    if owner:
+        query = query.where(ProductCode.owner == owner)
+    order = (ProductCode.owner, ProductCode.code)
+    later = or_(
+        ProductCode.owner > after.owner,
+        and_(ProductCode.owner == after.owner, ProductCode.code > after.code),
+    )
+    found = session.scalars(query.where(later).order_by(*order).limit(1)).first()
+    return found or session.scalars(query.order_by(*order).limit(1)).first()
+
+
+def candidate_products(
+    session: Session, principal: Principal, code: ProductCode
+) -> list[tuple[Product, float | None, list[mapping.FieldCheck]]]:
+    """The code's candidates, best first: each product, its score and how each field of what
+    the owner sent compares with it."""
+    require(principal, Permission.CATALOG_READ)
+    scores = {c["sku"]: c.get("score") for c in code.candidates or () if c.get("sku")}
+    if not scores:
+        return []
+    products = {
+        p.sku: p for p in session.scalars(select(Product).where(Product.sku.in_(list(scores))))
+    }
+    paths = category_paths(session)
+    sent = code.line or {}
+    line = mapping.LocalLine(
+        code=code.code,
+        name=sent.get("name"),
+        gtin=sent.get("gtin"),
+        brand=sent.get("brand"),
+        category=sent.get("category"),
+        attributes={k: str(v) for k, v in (sent.get("attributes") or {}).items()},
+        price_minor=sent.get("price_minor"),
+    )
+    return [
+        (
+            products[sku],
+            score,
+            mapping.compare_fields(line, _master_item(products[sku], paths)),
+        )
+        for sku, score in scores.items()
+        if sku in products
+    ]
 
 
 def get_code(session: Session, principal: Principal, code_id: str) -> ProductCode:
