@@ -23,14 +23,14 @@ def _user(role: Role) -> Principal:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.ADMIN, ["network", "customers", "reviews", "api_keys", "users"]),
-        (Role.HQ_ANALYST, ["network", "customers"]),
-        (Role.PRICING_MANAGER, ["network"]),
-        (Role.STORE_MANAGER, ["network", "customers"]),
-        (Role.STORE_STAFF, ["network", "customers"]),
-        (Role.ADVISOR, ["network", "customers"]),
-        (Role.FRANCHISEE, ["network", "customers"]),
-        (Role.FINANCE, ["network"]),
+        (Role.ADMIN, ["network", "customers", "reviews", "catalog", "codes", "api_keys", "users"]),
+        (Role.HQ_ANALYST, ["network", "customers", "catalog"]),
+        (Role.PRICING_MANAGER, ["network", "catalog", "codes"]),
+        (Role.STORE_MANAGER, ["network", "customers", "catalog"]),
+        (Role.STORE_STAFF, ["network", "customers", "catalog"]),
+        (Role.ADVISOR, ["network", "customers", "catalog"]),
+        (Role.FRANCHISEE, ["network", "customers", "catalog", "codes"]),
+        (Role.FINANCE, ["network", "catalog"]),
     ],
 )
 def test_menu_lists_the_sections_of_the_role(role: Role, expected: list[str]) -> None:

@@ -1,17 +1,18 @@
-"""Locale-aware display of dates, numbers, percentages, match weights, opening hours and
-phones (Babel, no I/O)."""
+"""Locale-aware display of dates, numbers, percentages, match weights, amounts, opening hours,
+phones and texts given in both languages (Babel, no I/O)."""
 
 from __future__ import annotations
 
 import copy
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import phonenumbers
 from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format, get_day_names
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 
 from omnicanal.network.rules import DAYS
 from omnicanal.web.i18n import current_locale
@@ -114,3 +115,17 @@ def day(value: date | None, locale: str | None = None) -> str:
     if value is None:
         return ""
     return format_date(value, "medium", locale=locale or current_locale())
+
+
+def money(minor: int | None, currency: str | None, locale: str | None = None) -> str:
+    """An amount in minor units as `66,90 €` / `€66.90`."""
+    if minor is None or not currency:
+        return ""
+    return format_currency(Decimal(minor) / 100, currency, locale=locale or current_locale())
+
+
+def localised(french: str | None, english: str | None, locale: str | None = None) -> str:
+    """The English text on an English page when there is one, else the French."""
+    if (locale or current_locale()) == "en" and english:
+        return english
+    return french or english or ""

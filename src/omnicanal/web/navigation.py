@@ -22,6 +22,9 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("network", N_("Network"), "/network", Permission.NETWORK_READ),
     MenuItem("customers", N_("Customers"), "/customers", Permission.CUSTOMERS_READ),
     MenuItem("reviews", N_("Review queue"), "/customers/reviews", Permission.CUSTOMERS_MANAGE),
+    MenuItem("catalog", N_("Catalog"), "/catalog", Permission.CATALOG_READ),
+    # Those who send codes (franchisees) follow their mapping; catalog:manage decides it.
+    MenuItem("codes", N_("Product codes"), "/catalog/codes", Permission.CATALOG_WRITE),
     MenuItem("api_keys", N_("API keys"), "/admin/api-keys", Permission.APIKEYS_MANAGE),
     MenuItem("users", N_("Users"), "/admin/users", Permission.USERS_MANAGE),
 )

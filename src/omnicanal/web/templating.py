@@ -63,6 +63,17 @@ def _environment() -> Environment:
         day=formatting.day,
         percent=formatting.percent,
         weight=formatting.weight,
+        # the catalog's pages
+        money=formatting.money,
+        localised=formatting.localised,
+        product_status=labels.product_status_label,
+        code_status=labels.code_status_label,
+        code_list=labels.code_list_label,
+        mapping_method=labels.mapping_method_label,
+        code_field=labels.code_field_label,
+        agreement=labels.agreement_label,
+        buy_box_reason=labels.buy_box_reason_label,
+        offer_exclusion=labels.offer_exclusion_label,
     )
     return env
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from omnicanal.web.pages import account, admin, customers, network, reviews
+from omnicanal.web.pages import account, admin, catalog, codes, customers, network, reviews
 
 router = APIRouter(include_in_schema=False)
 # The review queue before the customer pages: /customers/reviews is not a customer's page.
-for module in (account, network, reviews, customers, admin):
+for module in (account, network, reviews, customers, catalog, codes, admin):
     router.include_router(module.router)
