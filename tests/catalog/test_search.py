@@ -63,7 +63,9 @@ def test_typed_words_lose_accents_and_case_and_repeat_once() -> None:
         ("portefeu", "portefeuille", None),  # a beginning is a prefix, not a typo
         ("portefue", "portefeuille", search.TYPO_PREFIX),  # a typo while typing
         ("robe", "rose", search.TYPO),
-        ("rob", "rose", None),  # three letters: no typo forgiven
+        ("pll", "pull", search.TYPO),  # three letters: one edit
+        ("rob", "rose", None),
+        ("rob", "robinet", None),  # nor a typo while typing
         ("0038", "0036", None),  # numbers are not corrected
         ("chemise", "pantalon", None),
     ],
@@ -71,6 +73,16 @@ def test_typed_words_lose_accents_and_case_and_repeat_once() -> None:
 def test_typo_scores(word: str, term: str, expected: float | None) -> None:
     score = search.typo_score(word, term)
     assert score == pytest.approx(expected) if expected is not None else score is None
+
+
+def test_a_typo_at_the_start_is_looked_up_by_the_rest_of_the_word() -> None:
+    blocks = search.fuzzy_blocks("fouge")  # rouge, its first letter replaced
+
+    assert blocks.heads == ("f", "o")
+    assert blocks.tails == ("fo", "ou")
+    assert search.tail_of("rouge").startswith(blocks.tails[1])
+    assert search.tail_of("rose").startswith(search.fuzzy_blocks("ose").tails[0])  # dropped
+    assert search.fuzzy_blocks("38") == search.Blocks((), ())
 
 
 def test_ranking_asks_every_typed_word_and_prefers_exact_words() -> None:
@@ -142,6 +154,10 @@ def test_search_by_words_typos_and_accents(session: Session, products) -> None:
     assert _found(session, "ECHARPE") == ["MD-00003-CAME"]
     assert _found(session, "chemise blue marine") == ["MD-00004-BLMA-40"]
     assert _found(session, "oxford shirt") == ["MD-00004-BLMA-40"]  # the English name
+    assert _found(session, "pll col rond") == ["MD-00002-ROUG-M"]
+    # A first letter replaced or dropped.
+    assert _found(session, "pull fouge") == ["MD-00002-ROUG-M"]
+    assert _found(session, "echarpe ose") == ["MD-00003-CAME"]
 
 
 def test_a_word_of_the_catalog_is_not_read_as_a_typo(session: Session, products) -> None:
@@ -258,7 +274,9 @@ def test_the_migration_indexes_the_products_already_there(db_url: str) -> None:
     upgrade(db_url)
     with engine.connect() as connection:
         terms = set(connection.execute(text("SELECT kind, term FROM catalog_product_terms")))
+        words = set(connection.execute(text("SELECT word, tail FROM catalog_search_words")))
     engine.dispose()
+    assert ("echarpe", "charpe") in words and ("camel", "amel") in words
     assert terms == {
         ("w", "md"), ("w", "1"), ("w", "echarpe"), ("w", "laine"), ("w", "camel"),
         ("c", "md1"), ("c", "3760123000017"),

@@ -62,6 +62,16 @@ class ProductTerm(Base):
     product_id: Mapped[str] = mapped_column(ForeignKey("catalog_products.id"), primary_key=True)
 
 
+class SearchWord(Base):
+    """A word of the catalog (of `ProductTerm`'s words), once: what a typed word is compared
+    with when it may be a typo. Kept when no product says it any more: it then matches none."""
+
+    __tablename__ = "catalog_search_words"
+
+    word: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tail: Mapped[str] = mapped_column(String(63), index=True)  # the word but its first letter
+
+
 class ProductCode(TimestampMixin, Base):
     """A code that an entity (franchisee, store system, seller) or a system uses for a product:
     how it was mapped to a master SKU, or why it waits for a person."""

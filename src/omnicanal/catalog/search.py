@@ -34,7 +34,8 @@ TYPO_PREFIX = 0.65  # a typo in a word still being typed
 
 MIN_PREFIX = 2  # a single letter matches whole words only (the size `M`), not every `m…`
 MIN_CODE_PREFIX = 4  # `md` begins every SKU: a code is looked up from four characters
-MIN_FUZZY = 4  # shorter words have too many neighbours one edit away
+MIN_FUZZY = 3  # `pll` is a pull; two letters have too many neighbours one edit away
+MIN_FUZZY_PREFIX = 4  # a typo in a word still being typed, from four letters
 
 
 @dataclass(frozen=True)
@@ -89,12 +90,29 @@ def allowed_edits(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
-def fuzzy_blocks(word: str) -> tuple[str, ...]:
-    """The first letters of the vocabulary a typed word is compared with: its own first
-    letter, and its second (two first letters swapped, or one typed before the word)."""
+def tail_of(word: str) -> str:
+    """A word without its first letter: the key that finds it when that letter is wrong."""
+    return word[1:]
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """Where the words a typed word may be a typo of are looked up, by index: the words
+    beginning with one of `heads`, and those whose tail (`tail_of`) begins with one of
+    `tails`."""
+
+    heads: tuple[str, ...]
+    tails: tuple[str, ...]
+
+
+def fuzzy_blocks(word: str) -> Blocks:
+    """Every typo but one at the very start keeps the first letter (`portefeulle`); two first
+    letters swapped, or a letter typed before the word, keep the second (`rboe`); a first
+    letter dropped (`ose`) begins the tail, and a first letter replaced (`fouge`) leaves the
+    tail's beginning as typed."""
     if allowed_edits(word) == 0:
-        return ()
-    return tuple(dict.fromkeys(word[:2]))
+        return Blocks((), ())
+    return Blocks(tuple(dict.fromkeys(word[:2])), tuple(dict.fromkeys((word[:2], word[1:3]))))
 
 
 def typo_score(word: str, term: str) -> float | None:
@@ -105,7 +123,7 @@ def typo_score(word: str, term: str) -> float | None:
         return None
     whole = OSA.distance(word, term, score_cutoff=edits)
     best = TYPO - TYPO_STEP * (whole - 1) if 0 < whole <= edits else None
-    if len(term) > len(word):
+    if len(term) > len(word) and len(word) >= MIN_FUZZY_PREFIX:
         # Typing: compare with the term's beginning, one letter shorter or longer too.
         start = min(
             OSA.distance(word, term[:n], score_cutoff=edits)

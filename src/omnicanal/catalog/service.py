@@ -24,10 +24,18 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from omnicanal.catalog import mapping, rules, schemas, search
-from omnicanal.catalog.models import Assortment, Category, Product, ProductCode, ProductTerm
+from omnicanal.catalog.models import (
+    Assortment,
+    Category,
+    Product,
+    ProductCode,
+    ProductTerm,
+    SearchWord,
+)
 from omnicanal.catalog.rules import CodeStatus, MappingMethod
 from omnicanal.db import new_id, utcnow
 from omnicanal.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -231,7 +239,8 @@ class ProductSearch:
 
 
 def _index_terms(session: Session, product: Product) -> None:
-    """Write the terms the product is found by (`catalog.search`), replacing the old ones."""
+    """Write the terms the product is found by (`catalog.search`), replacing the old ones,
+    and add its new words to the vocabulary the typo pass reads."""
     session.execute(delete(ProductTerm).where(ProductTerm.product_id == product.id))
     terms = search.product_terms(
         product.sku,
@@ -242,36 +251,38 @@ def _index_terms(session: Session, product: Product) -> None:
     )
     rows = [{"kind": kind, "term": term, "product_id": product.id} for kind, term in terms]
     session.execute(insert(ProductTerm), sorted(rows, key=lambda r: (r["kind"], r["term"])))
+    words = sorted(term for kind, term in terms if kind == search.WORD)
+    known = set(session.scalars(select(SearchWord.word).where(SearchWord.word.in_(words))))
+    new = [{"word": w, "tail": search.tail_of(w)} for w in words if w not in known]
+    if new:
+        # Another transaction may add the same word meanwhile: the word is there either way.
+        dialect = session.get_bind().dialect.name
+        module = postgresql if dialect == "postgresql" else sqlite
+        session.execute(module.insert(SearchWord).on_conflict_do_nothing(), new)
 
 
-def _begins(prefix: str) -> Any:
-    """Terms beginning with `prefix`: a range the index reads, and the beginning itself, exact
-    whatever the database's collation."""
+def _begins(column: Any, prefix: str) -> Any:
+    """Values of `column` beginning with `prefix`: a range the index reads, and the beginning
+    itself, exact whatever the database's collation."""
     low, high = search.prefix_range(prefix)
-    return and_(
-        ProductTerm.term >= low,
-        ProductTerm.term < high,
-        func.substr(ProductTerm.term, 1, len(prefix)) == prefix,
-    )
+    return and_(column >= low, column < high, func.substr(column, 1, len(prefix)) == prefix)
 
 
 def _typos(session: Session, word: str) -> dict[str, float]:
     """Words of the catalog a typed word may be a typo of, with their score; none when some
-    word of the catalog is or begins with the typed word as it is. The pass reads the
-    distinct words under one or two first letters (hundreds), never the products."""
+    word of the catalog is or begins with the typed word as it is. The pass reads, through
+    the vocabulary's indexes, the words under a few beginnings (`search.fuzzy_blocks`), not
+    the products."""
+    blocks = search.fuzzy_blocks(word)
+    if not blocks.heads or session.scalar(
+        select(SearchWord.word).where(_begins(SearchWord.word, word)).limit(1)
+    ):
+        return {}
     found: dict[str, float] = {}
-    for letter in search.fuzzy_blocks(word):
-        vocabulary = list(
-            session.scalars(
-                select(ProductTerm.term)
-                .where(ProductTerm.kind == search.WORD, _begins(letter))
-                .distinct()
-                .limit(FUZZY_VOCABULARY)
-            )
-        )
-        if any(term.startswith(word) for term in vocabulary):
-            return {}
-        for term in vocabulary:
+    lookups = [_begins(SearchWord.word, head) for head in blocks.heads]
+    lookups += [_begins(SearchWord.tail, tail) for tail in blocks.tails]
+    for lookup in lookups:
+        for term in session.scalars(select(SearchWord.word).where(lookup).limit(FUZZY_VOCABULARY)):
             score = search.typo_score(word, term)
             if score is not None:
                 found[term] = max(score, found.get(term, 0.0))
@@ -286,7 +297,11 @@ def _with_word(index: int, word: str, typos: dict[str, float], columns: Any = No
     if len(columns) > 1:
         columns = (literal(index).label("what"), *columns)
     kind = ProductTerm.kind == search.WORD
-    typed = _begins(word) if len(word) >= search.MIN_PREFIX else ProductTerm.term == word
+    typed = (
+        _begins(ProductTerm.term, word)
+        if len(word) >= search.MIN_PREFIX
+        else ProductTerm.term == word
+    )
     ways = [select(*columns).where(kind, typed)]
     if typos:
         ways.append(select(*columns).where(kind, ProductTerm.term.in_(sorted(typos))))
@@ -297,7 +312,7 @@ def _with_code(code: str, columns: Any = None) -> Any:
     columns = columns or (ProductTerm.product_id,)
     if len(columns) > 1:
         columns = (literal(search.CODE_MATCH).label("what"), *columns)
-    return select(*columns).where(ProductTerm.kind == search.CODE, _begins(code))
+    return select(*columns).where(ProductTerm.kind == search.CODE, _begins(ProductTerm.term, code))
 
 
 def _matching(query: search.Query, typos: dict[str, dict[str, float]]) -> Any:
@@ -347,9 +362,10 @@ def search_products(
     if query.words or query.code:
         typos = {word: _typos(session, word) for word in query.words}
         chosen = chosen.where(Product.id.in_(_matching(query, typos)))
-        ids = list(session.scalars(chosen.limit(RANK_LIMIT + 1)))
-        if len(ids) <= RANK_LIMIT:
-            return _ranked(session, query, typos, ids, limit, offset)
+        found = session.execute(chosen.add_columns(Product.sku).limit(RANK_LIMIT + 1)).all()
+        if len(found) <= RANK_LIMIT:
+            skus = {row[0]: row[1] for row in found}
+            return _ranked(session, query, typos, chosen, skus, limit, offset)
     total = session.scalar(select(func.count()).select_from(chosen.subquery())) or 0
     page = session.scalars(
         select(Product)
@@ -365,26 +381,21 @@ def _ranked(
     session: Session,
     query: search.Query,
     typos: dict[str, dict[str, float]],
-    ids: list[str],
+    chosen: Any,
+    skus: dict[str, str],
     limit: int,
     offset: int,
 ) -> ProductSearch:
-    """Rank the matching products from the terms that matched, read for them only."""
+    """Rank the matching products (`chosen`, their ids; `skus`, by id) from the terms that
+    matched, read for them only."""
     columns = (ProductTerm.product_id, ProductTerm.term)
-    matches: list[tuple[int, str, str]] = []
-    skus: dict[str, str] = {}
-    for chunk in range(0, len(ids), 500):
-        some = ids[chunk : chunk + 500]
-        ways = [
-            way.where(ProductTerm.product_id.in_(some))
-            for i, word in enumerate(query.words)
-            for way in _with_word(i, word, typos[word], columns)
-        ]
-        if query.code:
-            ways.append(_with_code(query.code, columns).where(ProductTerm.product_id.in_(some)))
-        matches.extend((row[0], row[1], row[2]) for row in session.execute(union_all(*ways)))
-        sku_rows = session.execute(select(Product.id, Product.sku).where(Product.id.in_(some)))
-        skus.update((row.id, row.sku) for row in sku_rows)
+    ways = [way for i, w in enumerate(query.words) for way in _with_word(i, w, typos[w], columns)]
+    if query.code:
+        ways.append(_with_code(query.code, columns))
+    # The matches of each way, kept for the chosen products: one IN, computed once.
+    every = union_all(*ways).subquery()
+    kept = select(every).where(every.c.product_id.in_(chosen))
+    matches = [(row[0], row[1], row[2]) for row in session.execute(kept)]
     ranked = search.rank(query, matches, typos, skus)
     page = ranked[offset : offset + limit]
     products = {
