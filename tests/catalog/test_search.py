@@ -85,32 +85,37 @@ def test_a_typo_at_the_start_is_looked_up_by_the_rest_of_the_word() -> None:
     assert search.fuzzy_blocks("38") == search.Blocks((), ())
 
 
-def test_ranking_asks_every_typed_word_and_prefers_exact_words() -> None:
+def test_ranking_prefers_words_as_typed_then_beginnings_then_typos() -> None:
     query = search.read_query("robe lina")
-    matches = [
-        (0, "p1", "robe"), (1, "p1", "lina"),  # both, as typed
-        (0, "p2", "robe"), (1, "p2", "linen"),  # `lina` as the beginning of nothing: no
-        (0, "p3", "robes"), (1, "p3", "lina"),  # `robe` as a beginning
-        (0, "p4", "robe"),  # only one word
+    hits = [
+        ("p1", "w", "robe"), ("p1", "w", "lina"),  # both as typed
+        ("p3", "w", "lina"),  # `robe` only as the beginning of a word (`robes`)
     ]  # fmt: skip
-    skus = {"p1": "B", "p2": "A", "p3": "C", "p4": "D"}
 
-    ranked = search.rank(query, matches, {}, skus)
+    ranked = search.rank(query, ["p1", "p2", "p3"], [], hits, {}, {"p2": "A", "p3": "B"})
 
-    assert [p for p, _ in ranked] == ["p1", "p3"]
-    assert ranked[0][1] == search.EXACT_WORD
-    assert ranked[1][1] == pytest.approx((search.WORD_PREFIX + search.EXACT_WORD) / 2)
+    assert ranked[0] == ("p1", search.EXACT_WORD)
+    assert ranked[1:] == [
+        ("p3", pytest.approx((search.WORD_PREFIX + search.EXACT_WORD) / 2)),
+        ("p2", pytest.approx(search.WORD_PREFIX)),
+    ]
+
+
+def test_ranking_scores_a_typo_by_the_word_it_may_be() -> None:
+    query = search.read_query("robe portefeulle")
+    typos = {"portefeulle": {"portefeuille": search.TYPO}}
+    hits = [("p1", "w", "robe"), ("p1", "w", "portefeuille")]
+
+    (ranked,) = search.rank(query, ["p1"], [], hits, typos, {})
+
+    assert ranked == ("p1", pytest.approx((search.EXACT_WORD + search.TYPO) / 2))
 
 
 def test_ranking_puts_a_code_typed_in_full_first() -> None:
     query = search.read_query("md00001")
-    matches = [
-        (search.CODE_MATCH, "p1", "md00001noir38"),
-        (search.CODE_MATCH, "p2", "md00001"),
-        (0, "p2", "md00001"),
-    ]
+    hits = [("p2", "c", "md00001"), ("p2", "w", "md00001")]
 
-    ranked = search.rank(query, matches, {}, {"p1": "A", "p2": "B"})
+    ranked = search.rank(query, ["p2"], ["p1", "p2"], hits, {}, {"p1": "A", "p2": "B"})
 
     assert ranked == [("p2", search.EXACT_CODE), ("p1", search.CODE_PREFIX)]
 

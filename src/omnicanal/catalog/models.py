@@ -55,7 +55,8 @@ class ProductTerm(Base):
     the search reads the terms beginning with what was typed through the index."""
 
     __tablename__ = "catalog_product_terms"
-    __table_args__ = (Index("ix_catalog_product_terms_product", "product_id"),)
+    # A product's own terms, to check the words after the first among the products it found.
+    __table_args__ = (Index("ix_catalog_product_terms_product", "product_id", "kind", "term"),)
 
     kind: Mapped[str] = mapped_column(String(1), primary_key=True)  # w: word, c: code
     term: Mapped[str] = mapped_column(String(64), primary_key=True)

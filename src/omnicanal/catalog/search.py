@@ -135,49 +135,38 @@ def typo_score(word: str, term: str) -> float | None:
     return best
 
 
-def word_score(word: str, term: str, typos: Mapping[str, float]) -> float | None:
-    """How well one typed word matches one of a product's terms, or None."""
-    if term == word:
-        return EXACT_WORD
-    if len(word) >= MIN_PREFIX and term.startswith(word):
-        return WORD_PREFIX
-    return typos.get(term)
-
-
-def code_score(code: str, term: str) -> float | None:
-    if term == code:
-        return EXACT_CODE
-    return CODE_PREFIX if term.startswith(code) else None
-
-
-CODE_MATCH = -1  # in a match, the index of the query read as a code rather than a word
-
-
 def rank(
     query: Query,
-    matches: Iterable[tuple[int, str, str]],
+    by_words: Iterable[str],
+    by_code: Iterable[str],
+    hits: Iterable[tuple[str, str, str]],
     typos: Mapping[str, Mapping[str, float]],
     skus: Mapping[str, str],
 ) -> list[tuple[str, float]]:
-    """Product ids with their score, best first (then by SKU). `matches` are (the index of
-    the typed word in `query.words`, or `CODE_MATCH`; a product id; the product's term that
-    matched). A product found by its code scores the code's match; by its words, the mean
-    of each typed word's best match, and only when every typed word matches."""
-    best: dict[str, dict[int, float]] = {}
-    for index, product_id, term in matches:
-        if index == CODE_MATCH:
-            score = code_score(query.code, term) if query.code else None
-        else:
-            word = query.words[index]
-            score = word_score(word, term, typos.get(word, {}))
-        if score:
-            scores = best.setdefault(product_id, {})
-            scores[index] = max(score, scores.get(index, 0.0))
+    """Product ids with their score, best first (then by SKU).
+
+    `by_words` are the products every typed word matches, `by_code` those one of whose codes
+    begins with the query; `hits` are (product id, kind, term) for the terms that tell how
+    well: a typed word as it is, a word it may be a typo of, the query as a whole code. A
+    typed word matched by none of a product's terms as it is matched one as a beginning: the
+    typo pass only runs for words that begin no word of the catalog, so a word matches by
+    typos or by beginnings, never both. A product scores the mean of its words' matches, or
+    its code's match when better."""
+    terms: dict[str, set[tuple[str, str]]] = {}
+    for product_id, kind, term in hits:
+        terms.setdefault(product_id, set()).add((kind, term))
     scored: dict[str, float] = {}
-    for product_id, scores in best.items():
-        value = scores.get(CODE_MATCH, 0.0)
-        if query.words and len(scores.keys() - {CODE_MATCH}) == len(query.words):
-            value = max(value, sum(scores[i] for i in range(len(query.words))) / len(query.words))
-        if value:
-            scored[product_id] = value
+    for product_id in by_code:
+        exact = (CODE, query.code) in terms.get(product_id, ())
+        scored[product_id] = EXACT_CODE if exact else CODE_PREFIX
+    for product_id in by_words:
+        own = terms.get(product_id, set())
+        total = 0.0
+        for word in query.words:
+            if typos.get(word):
+                total += max((typos[word].get(t, 0.0) for k, t in own if k == WORD), default=0.0)
+            else:
+                total += EXACT_WORD if (WORD, word) in own else WORD_PREFIX
+        score = total / len(query.words)
+        scored[product_id] = max(score, scored.get(product_id, 0.0))
     return sorted(scored.items(), key=lambda kv: (-kv[1], skus.get(kv[0], kv[0])))

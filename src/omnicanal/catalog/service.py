@@ -13,15 +13,13 @@ from typing import Any
 from sqlalchemy import (
     and_,
     delete,
+    exists,
     func,
     insert,
-    intersect,
-    literal,
     or_,
     select,
     text,
     union,
-    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -221,7 +219,7 @@ def _product_payload(product: Product) -> dict[str, object]:
 
 # --- search --------------------------------------------------------------------------------
 
-RANK_LIMIT = 2000  # when more products match, they are listed by SKU rather than ranked
+RANK_LIMIT = 1000  # when more products match, they are listed by SKU rather than ranked
 FUZZY_VOCABULARY = 5000  # distinct words compared with a typed word, per first letter
 
 
@@ -289,48 +287,47 @@ def _typos(session: Session, word: str) -> dict[str, float]:
     return found
 
 
-def _with_word(index: int, word: str, typos: dict[str, float], columns: Any = None) -> Any:
-    """The products with a term matching a typed word: their ids, or (`columns`) the word's
-    index, the product and the term. Each way of matching is a query of its own, joined by
-    UNION: with OR between them, SQLite reads every word of the catalog."""
-    columns = columns or (ProductTerm.product_id,)
-    if len(columns) > 1:
-        columns = (literal(index).label("what"), *columns)
+def _word_condition(column: Any, word: str, typos: dict[str, float]) -> Any:
+    typed = _begins(column, word) if len(word) >= search.MIN_PREFIX else column == word
+    return or_(typed, column.in_(sorted(typos))) if typos else typed
+
+
+def _with_word(word: str, typos: dict[str, float]) -> Any:
+    """The ids of the products with a term matching a typed word: each way of matching a
+    query of its own, joined by UNION (with OR between them, SQLite reads every word)."""
     kind = ProductTerm.kind == search.WORD
     typed = (
         _begins(ProductTerm.term, word)
         if len(word) >= search.MIN_PREFIX
         else ProductTerm.term == word
     )
-    ways = [select(*columns).where(kind, typed)]
+    ways = [select(ProductTerm.product_id).where(kind, typed)]
     if typos:
-        ways.append(select(*columns).where(kind, ProductTerm.term.in_(sorted(typos))))
-    return ways
-
-
-def _with_code(code: str, columns: Any = None) -> Any:
-    columns = columns or (ProductTerm.product_id,)
-    if len(columns) > 1:
-        columns = (literal(search.CODE_MATCH).label("what"), *columns)
-    return select(*columns).where(ProductTerm.kind == search.CODE, _begins(ProductTerm.term, code))
-
-
-def _matching(query: search.Query, typos: dict[str, dict[str, float]]) -> Any:
-    """The ids of the products matching every typed word, or the query as a code."""
-
-    # SQLite takes no parenthesised compound inside another: each goes in a subquery.
-    def alone(ways: list[Any]) -> Any:
-        return ways[0] if len(ways) == 1 else select(union(*ways).subquery().c.product_id)
-
-    ways = []
-    if query.words:
-        words = [alone(_with_word(i, w, typos[w])) for i, w in enumerate(query.words)]
-        ways.append(
-            select(intersect(*words).subquery().c.product_id) if len(words) > 1 else words[0]
-        )
-    if query.code:
-        ways.append(_with_code(query.code))
+        ways.append(select(ProductTerm.product_id).where(kind, ProductTerm.term.in_(sorted(typos))))
     return union(*ways) if len(ways) > 1 else ways[0]
+
+
+def _every_word(query: search.Query, typos: dict[str, dict[str, float]]) -> Any:
+    """A condition on products: every typed word matches one of their terms. The longest
+    word (the likeliest to be rare) chooses the products through the index of terms; each
+    other word is then checked among the chosen products' own terms."""
+    driver, *others = sorted(query.words, key=lambda w: (-len(w), w))
+    conditions = [Product.id.in_(_with_word(driver, typos[driver]))]
+    for n, word in enumerate(others):
+        own = ProductTerm.__table__.alias(f"own_{n}")  # a Core alias: an ORM one costs 1 ms
+        conditions.append(
+            exists().where(
+                own.c.product_id == Product.id,
+                own.c.kind == search.WORD,
+                _word_condition(own.c.term, word, typos[word]),
+            )
+        )
+    return and_(*conditions)
+
+
+def _with_code(code: str) -> Any:
+    condition = and_(ProductTerm.kind == search.CODE, _begins(ProductTerm.term, code))
+    return Product.id.in_(select(ProductTerm.product_id).where(condition))
 
 
 def search_products(
@@ -361,11 +358,19 @@ def search_products(
     query = search.read_query(q or "")
     if query.words or query.code:
         typos = {word: _typos(session, word) for word in query.words}
-        chosen = chosen.where(Product.id.in_(_matching(query, typos)))
-        found = session.execute(chosen.add_columns(Product.sku).limit(RANK_LIMIT + 1)).all()
-        if len(found) <= RANK_LIMIT:
-            skus = {row[0]: row[1] for row in found}
-            return _ranked(session, query, typos, chosen, skus, limit, offset)
+        ways = [_every_word(query, typos)] if query.words else []
+        ways += [_with_code(query.code)] if query.code else []
+        # Each way on its own: a few products each, read through the indexes.
+        found: list[dict[str, str]] = []
+        for way in ways:
+            rows = session.execute(chosen.add_columns(Product.sku).where(way).limit(RANK_LIMIT + 1))
+            found.append({row[0]: row[1] for row in rows})
+        skus = {k: v for ids in found for k, v in ids.items()}
+        if len(skus) <= RANK_LIMIT:
+            by_words = found[0] if query.words else {}
+            by_code = found[-1] if query.code else {}
+            return _ranked(session, query, typos, by_words, by_code, skus, limit, offset)
+        chosen = chosen.where(or_(*ways))
     total = session.scalar(select(func.count()).select_from(chosen.subquery())) or 0
     page = session.scalars(
         select(Product)
@@ -381,22 +386,29 @@ def _ranked(
     session: Session,
     query: search.Query,
     typos: dict[str, dict[str, float]],
-    chosen: Any,
+    by_words: dict[str, str],
+    by_code: dict[str, str],
     skus: dict[str, str],
     limit: int,
     offset: int,
 ) -> ProductSearch:
-    """Rank the matching products (`chosen`, their ids; `skus`, by id) from the terms that
-    matched, read for them only."""
-    columns = (ProductTerm.product_id, ProductTerm.term)
-    ways = [way for i, w in enumerate(query.words) for way in _with_word(i, w, typos[w], columns)]
+    """Rank the products found (`search.rank`) from the few terms that tell how well they
+    match: the typed words as they are, their typos, the query as a whole code."""
+    telling = [
+        and_(ProductTerm.kind == search.WORD, ProductTerm.term.in_(sorted(words)))
+        for words in [set(query.words).union(*typos.values())]
+        if words
+    ]
     if query.code:
-        ways.append(_with_code(query.code, columns))
-    # The matches of each way, kept for the chosen products: one IN, computed once.
-    every = union_all(*ways).subquery()
-    kept = select(every).where(every.c.product_id.in_(chosen))
-    matches = [(row[0], row[1], row[2]) for row in session.execute(kept)]
-    ranked = search.rank(query, matches, typos, skus)
+        telling.append(and_(ProductTerm.kind == search.CODE, ProductTerm.term == query.code))
+    ids = sorted(skus)
+    hits: list[tuple[str, str, str]] = []
+    for chunk in range(0, len(ids), 500):
+        terms = select(ProductTerm.product_id, ProductTerm.kind, ProductTerm.term).where(
+            ProductTerm.product_id.in_(ids[chunk : chunk + 500]), or_(*telling)
+        )
+        hits.extend((row[0], row[1], row[2]) for row in session.execute(terms))
+    ranked = search.rank(query, by_words, by_code, hits, typos, skus)
     page = ranked[offset : offset + limit]
     products = {
         p.id: p

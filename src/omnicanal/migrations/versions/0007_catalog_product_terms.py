@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('kind', 'term', 'product_id', name=op.f('pk_catalog_product_terms'))
     )
     with op.batch_alter_table('catalog_product_terms', schema=None) as batch_op:
-        batch_op.create_index('ix_catalog_product_terms_product', ['product_id'], unique=False)
+        batch_op.create_index('ix_catalog_product_terms_product', ['product_id', 'kind', 'term'], unique=False)
     op.create_table('catalog_search_words',
     sa.Column('word', sa.String(length=64), nullable=False),
     sa.Column('tail', sa.String(length=63), nullable=False),
