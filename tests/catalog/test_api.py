@@ -72,6 +72,19 @@ def test_products_are_created_searched_read_and_updated(client, catalog, admin_h
     assert "MD-00001-NOIR-36" not in {p["sku"] for p in active.json()}
 
 
+def test_product_search_forgives_typos_and_reads_any_gtin_form(
+    client, catalog, admin_headers
+) -> None:
+    def skus(q: str, **params: str) -> list[str]:
+        response = client.get("/api/v1/products", params={"q": q, **params}, headers=admin_headers)
+        assert response.status_code == 200, response.text
+        return [p["sku"] for p in response.json()]
+
+    assert skus("robe portefeulle noir 38") == ["MD-00001-NOIR-38"]
+    assert skus("0" + _gtin(1)) == ["MD-00001-NOIR-36"]
+    assert skus("lina", limit="1", offset="1") == ["MD-00001-NOIR-36"]  # best first, paged
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -8,6 +8,7 @@ from omnicanal.catalog.mapping import (
     MasterItem,
     Matcher,
     category_agrees,
+    compare_fields,
     label_of,
     normalise_text,
     price_agrees,
@@ -171,3 +172,21 @@ def test_fifty_thousand_lines_map_in_seconds() -> None:
     decisions = matcher.match_many(lines)
     assert time.perf_counter() - started < 30
     assert len(decisions) == 50_000
+
+
+def test_fields_compared_for_a_person_say_which_agree() -> None:
+    swapped = _gtin(2)[:3] + _gtin(2)[4] + _gtin(2)[3] + _gtin(2)[5:]
+    line = _line("ROBE PORTEFEUILLE LINA NOIR 38", swapped, brand="md", category="HOMME",
+                 price_minor=6990)  # fmt: skip
+
+    checks = {c.field: c for c in compare_fields(line, CATALOG[1])}
+
+    assert checks["label"].state == "agrees" and checks["label"].similarity == 1.0
+    assert checks["gtin"].state == "close"  # two neighbouring digits swapped
+    assert checks["brand"].state == "agrees"
+    assert checks["category"].state == "differs"
+    assert checks["price"].state == "differs"  # 69,90 against 49,90
+    bare = {c.field: c.state for c in compare_fields(_line(), CATALOG[1])}
+    assert bare == dict.fromkeys(("label", "gtin", "brand", "category", "price"), "missing")
+    other = {c.field: c for c in compare_fields(_line("PLAID ALMA", _gtin(6)), CATALOG[1])}
+    assert other["label"].state == "differs" and other["gtin"].state == "differs"

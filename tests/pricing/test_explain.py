@@ -237,7 +237,7 @@ def test_given_the_definitions_a_sentence_names_the_products() -> None:
         (Conditions(skus={"TEE-1"}), "l’article Tee-shirt blanc", "the product White tee"),
         (Conditions(skus={"TEE-1", "TEE-2"}), "les articles Tee-shirt blanc et Tee-shirt noir",
          "the products Black tee and White tee"),
-        (Conditions(skus={"TEE-1", "TEE-2", "TEE-3", "TEE-4"}), "4 articles", "4 products"),
+        (Conditions(skus={"TEE-1", "TEE-2", "TEE-3", "TEE-4"}), "4 produits", "4 products"),
         (Conditions(categories={"a", "b", "c", "d"}), "4 catégories", "4 categories"),
         (Conditions(categories={"a", "b"}), "les catégories a et b", "the categories a and b"),
         (Conditions(brands={"maison"}), "la marque Maison", "the brand Maison"),

@@ -29,6 +29,8 @@ def _user(role: Role) -> Principal:
                 "network",
                 "customers",
                 "reviews",
+                "catalog",
+                "codes",
                 "promotions",
                 "prices",
                 "price_audit",
@@ -36,13 +38,28 @@ def _user(role: Role) -> Principal:
                 "users",
             ],
         ),
-        (Role.HQ_ANALYST, ["network", "customers", "promotions", "prices", "price_audit"]),
-        (Role.PRICING_MANAGER, ["network", "promotions", "prices", "price_audit"]),
-        (Role.STORE_MANAGER, ["network", "customers", "promotions", "prices", "price_audit"]),
-        (Role.STORE_STAFF, ["network", "customers", "promotions", "prices", "price_audit"]),
-        (Role.ADVISOR, ["network", "customers", "promotions", "prices", "price_audit"]),
-        (Role.FRANCHISEE, ["network", "customers", "promotions", "prices", "price_audit"]),
-        (Role.FINANCE, ["network", "promotions", "prices", "price_audit"]),
+        (
+            Role.HQ_ANALYST,
+            ["network", "customers", "catalog", "promotions", "prices", "price_audit"],
+        ),
+        (
+            Role.PRICING_MANAGER,
+            ["network", "catalog", "codes", "promotions", "prices", "price_audit"],
+        ),
+        (
+            Role.STORE_MANAGER,
+            ["network", "customers", "catalog", "promotions", "prices", "price_audit"],
+        ),
+        (
+            Role.STORE_STAFF,
+            ["network", "customers", "catalog", "promotions", "prices", "price_audit"],
+        ),
+        (Role.ADVISOR, ["network", "customers", "catalog", "promotions", "prices", "price_audit"]),
+        (
+            Role.FRANCHISEE,
+            ["network", "customers", "catalog", "codes", "promotions", "prices", "price_audit"],
+        ),
+        (Role.FINANCE, ["network", "catalog", "promotions", "prices", "price_audit"]),
     ],
 )
 def test_menu_lists_the_sections_of_the_role(role: Role, expected: list[str]) -> None:

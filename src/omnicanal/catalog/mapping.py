@@ -329,3 +329,63 @@ class Matcher:
 
     def match_many(self, lines: Iterable[LocalLine]) -> list[Decision]:
         return [self.match(line) for line in lines]
+
+
+# --- what a person compares -------------------------------------------------------------------
+
+AGREES, CLOSE, DIFFERS, MISSING = "agrees", "close", "differs", "missing"
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    """How one field of a local line compares with a master product's."""
+
+    field: str  # label | gtin | brand | category | price
+    state: str  # agrees | close | differs | missing (one side gives nothing)
+    similarity: float | None = None  # the labels' text score, 0 to 1
+
+
+def compare_fields(
+    line: LocalLine, item: MasterItem, settings: MappingSettings | None = None
+) -> list[FieldCheck]:
+    """Field by field, what a line and a candidate product have in common: the evidence a
+    person reads before confirming a mapping. The label is close from `review_threshold` and
+    agrees from `auto_threshold`; a GTIN one swap of neighbouring digits away is close."""
+    s = settings or MappingSettings()
+    checks = []
+    label = label_of(line.name, line.attributes)
+    if label:
+        similarity = text_score(label, label_of(item.name, item.attributes))
+        state = (
+            AGREES
+            if similarity >= s.auto_threshold
+            else CLOSE
+            if similarity >= s.review_threshold
+            else DIFFERS
+        )
+        checks.append(FieldCheck("label", state, round(similarity, 4)))
+    else:
+        checks.append(FieldCheck("label", MISSING))
+    if not line.gtin or not item.gtin:
+        checks.append(FieldCheck("gtin", MISSING))
+    elif gtin_or_none(line.gtin) == item.gtin:
+        checks.append(FieldCheck("gtin", AGREES))
+    else:
+        near = item.gtin in transposed_gtins(line.gtin)
+        checks.append(FieldCheck("gtin", CLOSE if near else DIFFERS))
+    if not line.brand or not item.brand:
+        checks.append(FieldCheck("brand", MISSING))
+    else:
+        same = normalise_text(line.brand) == normalise_text(item.brand)
+        checks.append(FieldCheck("brand", AGREES if same else DIFFERS))
+    if not line.category or not item.category:
+        checks.append(FieldCheck("category", MISSING))
+    else:
+        agrees = category_agrees(line.category, item.category)
+        checks.append(FieldCheck("category", AGREES if agrees else DIFFERS))
+    if line.price_minor is None or item.price_minor is None:
+        checks.append(FieldCheck("price", MISSING))
+    else:
+        agrees = price_agrees(line.price_minor, item.price_minor, s.price_tolerance)
+        checks.append(FieldCheck("price", AGREES if agrees else DIFFERS))
+    return checks

@@ -1,12 +1,12 @@
-"""Tables of the catalog: categories, master products, local code mappings, assortment,
-marketplace offers."""
+"""Tables of the catalog: categories, master products and the terms they are searched by,
+local code mappings, assortment, marketplace offers."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from omnicanal.db import Base, TimestampMixin, id_column
@@ -48,6 +48,29 @@ class Product(TimestampMixin, Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     variant_axes: Mapped[list[Any]] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+
+
+class ProductTerm(Base):
+    """A word or a code a product is found by (`catalog.search`), written with the product:
+    the search reads the terms beginning with what was typed through the index."""
+
+    __tablename__ = "catalog_product_terms"
+    # A product's own terms, to check the words after the first among the products it found.
+    __table_args__ = (Index("ix_catalog_product_terms_product", "product_id", "kind", "term"),)
+
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)  # w: word, c: code
+    term: Mapped[str] = mapped_column(String(64), primary_key=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("catalog_products.id"), primary_key=True)
+
+
+class SearchWord(Base):
+    """A word of the catalog (of `ProductTerm`'s words), once: what a typed word is compared
+    with when it may be a typo. Kept when no product says it any more: it then matches none."""
+
+    __tablename__ = "catalog_search_words"
+
+    word: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tail: Mapped[str] = mapped_column(String(63), index=True)  # the word but its first letter
 
 
 class ProductCode(TimestampMixin, Base):

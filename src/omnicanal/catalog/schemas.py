@@ -116,7 +116,12 @@ class ProductOut(BaseModel):
 
 
 class ProductFilter(BaseModel):
-    q: str | None = Field(default=None, description="Matches SKU, GTIN or either name.")
+    q: str | None = Field(
+        default=None,
+        max_length=120,
+        description="Search by SKU, GTIN (8, 12, 13 or 14 digits), French or English name, "
+        "brand, colour or size, forgiving typos and accents; best matches first.",
+    )
     brand: str | None = None
     category_id: str | None = None
     parent_id: str | None = None

@@ -10,11 +10,30 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, text, update
+from sqlalchemy import (
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    union,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from omnicanal.catalog import mapping, rules, schemas
-from omnicanal.catalog.models import Assortment, Category, Product, ProductCode
+from omnicanal.catalog import mapping, rules, schemas, search
+from omnicanal.catalog.models import (
+    Assortment,
+    Category,
+    Product,
+    ProductCode,
+    ProductTerm,
+    SearchWord,
+)
 from omnicanal.catalog.rules import CodeStatus, MappingMethod
 from omnicanal.db import new_id, utcnow
 from omnicanal.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -68,19 +87,35 @@ def ensure_category_path(session: Session, path_text: str) -> Category:
     return parent
 
 
-def category_paths(session: Session) -> dict[str, str]:
-    """Category id -> `Femme > Robes`."""
-    rows = session.execute(select(Category.id, Category.parent_id, Category.name_fr)).all()
+def category_paths(session: Session, language: str = "fr") -> dict[str, str]:
+    """Category id -> `Femme > Robes` (`Women > Dresses` in English, where names are given)."""
+    rows = session.execute(
+        select(Category.id, Category.parent_id, Category.name_fr, Category.name_en)
+    ).all()
     by_id = {r.id: r for r in rows}
     paths: dict[str, str] = {}
     for row in rows:
         names, current, seen = [], row, set()
         while current is not None and current.id not in seen:
             seen.add(current.id)
-            names.append(current.name_fr)
+            names.append((language == "en" and current.name_en) or current.name_fr)
             current = by_id.get(current.parent_id) if current.parent_id else None
         paths[row.id] = " > ".join(reversed(names))
     return paths
+
+
+def category_subtree(session: Session, category_id: str) -> set[str]:
+    """The category and every category below it."""
+    children: dict[str | None, list[str]] = {}
+    for row in session.execute(select(Category.id, Category.parent_id)):
+        children.setdefault(row.parent_id, []).append(row.id)
+    found, waiting = set(), [category_id]
+    while waiting:
+        current = waiting.pop()
+        if current not in found:
+            found.add(current)
+            waiting.extend(children.get(current, ()))
+    return found
 
 
 # --- products ------------------------------------------------------------------------------
@@ -89,30 +124,20 @@ def category_paths(session: Session) -> dict[str, str]:
 def list_products(
     session: Session, principal: Principal, filters: schemas.ProductFilter | None = None
 ) -> list[Product]:
-    require(principal, Permission.CATALOG_READ)
+    """Products by SKU; with `q`, the search's best matches first."""
     f = filters or schemas.ProductFilter()
-    query = select(Product).order_by(Product.sku)
-    if f.q:
-        text = f.q.strip()
-        pattern = f"%{text.lower()}%"
-        clauses = [
-            func.lower(Product.sku).like(pattern),
-            func.lower(Product.name_fr).like(pattern),
-            func.lower(Product.name_en).like(pattern),
-        ]
-        gtin = rules.gtin_or_none(text)
-        if gtin:
-            clauses.append(Product.gtin == gtin)
-        query = query.where(or_(*clauses))
-    if f.brand:
-        query = query.where(func.lower(Product.brand) == f.brand.strip().lower())
-    if f.category_id:
-        query = query.where(Product.category_id == f.category_id)
-    if f.parent_id:
-        query = query.where(Product.parent_id == f.parent_id)
-    if f.status:
-        query = query.where(Product.status == f.status.value)
-    return list(session.scalars(query.limit(f.limit).offset(f.offset)))
+    found = search_products(
+        session,
+        principal,
+        f.q,
+        category_ids={f.category_id} if f.category_id else None,
+        brand=f.brand,
+        status=f.status,
+        parent_id=f.parent_id,
+        limit=f.limit,
+        offset=f.offset,
+    )
+    return [hit.product for hit in found.items]
 
 
 def get_product(session: Session, principal: Principal, product_id: str) -> Product:
@@ -153,6 +178,7 @@ def create_product(session: Session, principal: Principal, data: schemas.Product
     product = Product(**values)
     session.add(product)
     session.flush()
+    _index_terms(session, product)
     emit(session, "product.created", _product_payload(product))
     return product
 
@@ -170,6 +196,8 @@ def update_product(
     for name, value in changes.items():
         setattr(product, name, value)
     session.flush()
+    if changes.keys() & {"gtin", "name_fr", "name_en", "brand", "attributes"}:
+        _index_terms(session, product)
     emit(session, "product.updated", _product_payload(product))
     return product
 
@@ -187,6 +215,250 @@ def upsert_product(
 
 def _product_payload(product: Product) -> dict[str, object]:
     return schemas.ProductOut.model_validate(product).model_dump(mode="json")
+
+
+# --- search --------------------------------------------------------------------------------
+
+RANK_LIMIT = 1000  # when more products match, they are listed by SKU rather than ranked
+FUZZY_VOCABULARY = 5000  # distinct words compared with a typed word, per first letter
+
+
+@dataclass(frozen=True)
+class ProductFound:
+    product: Product
+    score: float | None  # None when listed by SKU: no query, or too many matches to rank
+
+
+@dataclass(frozen=True)
+class ProductSearch:
+    items: list[ProductFound]
+    total: int
+    ranked: bool
+
+
+def _index_terms(session: Session, product: Product) -> None:
+    """Write the terms the product is found by (`catalog.search`), replacing the old ones,
+    and add its new words to the vocabulary the typo pass reads."""
+    session.execute(delete(ProductTerm).where(ProductTerm.product_id == product.id))
+    terms = search.product_terms(
+        product.sku,
+        product.gtin,
+        (product.name_fr, product.name_en),
+        product.brand,
+        product.attributes or {},
+    )
+    rows = [{"kind": kind, "term": term, "product_id": product.id} for kind, term in terms]
+    session.execute(insert(ProductTerm), sorted(rows, key=lambda r: (r["kind"], r["term"])))
+    words = sorted(term for kind, term in terms if kind == search.WORD)
+    known = set(session.scalars(select(SearchWord.word).where(SearchWord.word.in_(words))))
+    new = [{"word": w, "tail": search.tail_of(w)} for w in words if w not in known]
+    if new:
+        # Another transaction may add the same word meanwhile: the word is there either way.
+        dialect = session.get_bind().dialect.name
+        module = postgresql if dialect == "postgresql" else sqlite
+        session.execute(module.insert(SearchWord).on_conflict_do_nothing(), new)
+
+
+def _begins(column: Any, prefix: str) -> Any:
+    """Values of `column` beginning with `prefix`: a range the index reads, and the beginning
+    itself, exact whatever the database's collation."""
+    low, high = search.prefix_range(prefix)
+    return and_(column >= low, column < high, func.substr(column, 1, len(prefix)) == prefix)
+
+
+def _typos(session: Session, word: str) -> dict[str, float]:
+    """Words of the catalog a typed word may be a typo of, with their score; none when some
+    word of the catalog is or begins with the typed word as it is. The pass reads, through
+    the vocabulary's indexes, the words under a few beginnings (`search.fuzzy_blocks`), not
+    the products."""
+    blocks = search.fuzzy_blocks(word)
+    if not blocks.heads or session.scalar(
+        select(SearchWord.word).where(_begins(SearchWord.word, word)).limit(1)
+    ):
+        return {}
+    found: dict[str, float] = {}
+    lookups = [_begins(SearchWord.word, head) for head in blocks.heads]
+    lookups += [_begins(SearchWord.tail, tail) for tail in blocks.tails]
+    for lookup in lookups:
+        for term in session.scalars(select(SearchWord.word).where(lookup).limit(FUZZY_VOCABULARY)):
+            score = search.typo_score(word, term)
+            if score is not None:
+                found[term] = max(score, found.get(term, 0.0))
+    return found
+
+
+def _word_condition(column: Any, word: str, typos: dict[str, float]) -> Any:
+    typed = _begins(column, word) if len(word) >= search.MIN_PREFIX else column == word
+    return or_(typed, column.in_(sorted(typos))) if typos else typed
+
+
+def _with_word(word: str, typos: dict[str, float]) -> Any:
+    """The ids of the products with a term matching a typed word: each way of matching a
+    query of its own, joined by UNION (with OR between them, SQLite reads every word)."""
+    kind = ProductTerm.kind == search.WORD
+    typed = (
+        _begins(ProductTerm.term, word)
+        if len(word) >= search.MIN_PREFIX
+        else ProductTerm.term == word
+    )
+    ways = [select(ProductTerm.product_id).where(kind, typed)]
+    if typos:
+        ways.append(select(ProductTerm.product_id).where(kind, ProductTerm.term.in_(sorted(typos))))
+    return union(*ways) if len(ways) > 1 else ways[0]
+
+
+def _every_word(query: search.Query, typos: dict[str, dict[str, float]]) -> Any:
+    """A condition on products: every typed word matches one of their terms. The longest
+    word (the likeliest to be rare) chooses the products through the index of terms; each
+    other word is then checked among the chosen products' own terms."""
+    driver, *others = sorted(query.words, key=lambda w: (-len(w), w))
+    conditions = [Product.id.in_(_with_word(driver, typos[driver]))]
+    for n, word in enumerate(others):
+        own = ProductTerm.__table__.alias(f"own_{n}")  # a Core alias: an ORM one costs 1 ms
+        conditions.append(
+            exists().where(
+                own.c.product_id == Product.id,
+                own.c.kind == search.WORD,
+                _word_condition(own.c.term, word, typos[word]),
+            )
+        )
+    return and_(*conditions)
+
+
+def _with_code(code: str) -> Any:
+    condition = and_(ProductTerm.kind == search.CODE, _begins(ProductTerm.term, code))
+    return Product.id.in_(select(ProductTerm.product_id).where(condition))
+
+
+def search_products(
+    session: Session,
+    principal: Principal,
+    q: str | None = None,
+    *,
+    category_ids: set[str] | None = None,
+    brand: str | None = None,
+    status: rules.ProductStatus | None = None,
+    parent_id: str | None = None,
+    limit: int = 25,
+    offset: int = 0,
+) -> ProductSearch:
+    """Products by SKU, GTIN in any form, name (French or English), brand, colour or size,
+    tolerant of typos and accents (`catalog.search`), best first; filtered by categories,
+    brand (any case), status and model. Without a query, every product by SKU."""
+    require(principal, Permission.CATALOG_READ)
+    chosen = select(Product.id)
+    if category_ids is not None:
+        chosen = chosen.where(Product.category_id.in_(sorted(category_ids)))
+    if brand and brand.strip():
+        chosen = chosen.where(func.lower(Product.brand) == brand.strip().lower())
+    if status:
+        chosen = chosen.where(Product.status == rules.ProductStatus(status).value)
+    if parent_id:
+        chosen = chosen.where(Product.parent_id == parent_id)
+    query = search.read_query(q or "")
+    if query.words or query.code:
+        typos = {word: _typos(session, word) for word in query.words}
+        ways = [_every_word(query, typos)] if query.words else []
+        ways += [_with_code(query.code)] if query.code else []
+        # Each way on its own: a few products each, read through the indexes.
+        found: list[dict[str, str]] = []
+        for way in ways:
+            rows = session.execute(chosen.add_columns(Product.sku).where(way).limit(RANK_LIMIT + 1))
+            found.append({row[0]: row[1] for row in rows})
+        skus = {k: v for ids in found for k, v in ids.items()}
+        if len(skus) <= RANK_LIMIT:
+            by_words = found[0] if query.words else {}
+            by_code = found[-1] if query.code else {}
+            return _ranked(session, query, typos, by_words, by_code, skus, limit, offset)
+        chosen = chosen.where(or_(*ways))
+    total = session.scalar(select(func.count()).select_from(chosen.subquery())) or 0
+    page = session.scalars(
+        select(Product)
+        .where(Product.id.in_(chosen))
+        .order_by(Product.sku)
+        .limit(limit)
+        .offset(offset)
+    )
+    return ProductSearch([ProductFound(p, None) for p in page], total, False)
+
+
+def _ranked(
+    session: Session,
+    query: search.Query,
+    typos: dict[str, dict[str, float]],
+    by_words: dict[str, str],
+    by_code: dict[str, str],
+    skus: dict[str, str],
+    limit: int,
+    offset: int,
+) -> ProductSearch:
+    """Rank the products found (`search.rank`) from the few terms that tell how well they
+    match: the typed words as they are, their typos, the query as a whole code."""
+    telling = [
+        and_(ProductTerm.kind == search.WORD, ProductTerm.term.in_(sorted(words)))
+        for words in [set(query.words).union(*typos.values())]
+        if words
+    ]
+    if query.code:
+        telling.append(and_(ProductTerm.kind == search.CODE, ProductTerm.term == query.code))
+    ids = sorted(skus)
+    hits: list[tuple[str, str, str]] = []
+    for chunk in range(0, len(ids), 500):
+        terms = select(ProductTerm.product_id, ProductTerm.kind, ProductTerm.term).where(
+            ProductTerm.product_id.in_(ids[chunk : chunk + 500]), or_(*telling)
+        )
+        hits.extend((row[0], row[1], row[2]) for row in session.execute(terms))
+    ranked = search.rank(query, by_words, by_code, hits, typos, skus)
+    page = ranked[offset : offset + limit]
+    products = {
+        p.id: p
+        for p in session.scalars(select(Product).where(Product.id.in_([i for i, _ in page])))
+    }
+    items = [ProductFound(products[i], score) for i, score in page]
+    return ProductSearch(items, len(ranked), True)
+
+
+def find_product(session: Session, principal: Principal, reference: str) -> Product | None:
+    """The one product a person means by `reference`: its id, its SKU in any case or with
+    other separators, or its GTIN in any of its forms; None when none or several fit."""
+    require(principal, Permission.CATALOG_READ)
+    text = reference.strip()
+    if not text:
+        return None
+    product = session.get(Product, text) or get_product_by_sku(session, text)
+    if product is not None:
+        return product
+    ids = list(
+        session.scalars(
+            select(ProductTerm.product_id)
+            .where(ProductTerm.kind == search.CODE, ProductTerm.term == search.code_key(text))
+            .limit(2)
+        )
+    )
+    return session.get(Product, ids[0]) if len(ids) == 1 else None
+
+
+def skus_of(session: Session, product_ids: Sequence[str]) -> dict[str, str]:
+    """Product id -> SKU, for listings that hold product ids (codes, offers)."""
+    wanted = sorted(set(product_ids))
+    if not wanted:
+        return {}
+    query = select(Product.id, Product.sku).where(Product.id.in_(wanted))
+    return {row.id: row.sku for row in session.execute(query)}
+
+
+def list_brands(session: Session, principal: Principal) -> list[str]:
+    require(principal, Permission.CATALOG_READ)
+    query = select(Product.brand).where(Product.brand.is_not(None)).distinct()
+    return sorted(session.scalars(query), key=lambda b: mapping.normalise_text(b))
+
+
+def variants_of(session: Session, principal: Principal, product: Product) -> list[Product]:
+    """A model's variants; for a variant, the other variants of its model."""
+    require(principal, Permission.CATALOG_READ)
+    model_id = product.parent_id or product.id
+    query = select(Product).where(Product.parent_id == model_id, Product.id != product.id)
+    return list(session.scalars(query.order_by(Product.sku)))
 
 
 # --- code mapping --------------------------------------------------------------------------
@@ -269,25 +541,25 @@ def matcher_for(
             Product.attributes,
         ).where(Product.status != rules.ProductStatus.DISCONTINUED.value)
     ).all()
-    items = []
-    for row in rows:
-        attributes = {k: str(v) for k, v in (row.attributes or {}).items() if v not in (None, "")}
-        price = attributes.get("base_price_cents") or attributes.get("price_minor")
-        items.append(
-            mapping.MasterItem(
-                sku=row.sku,
-                name=row.name_fr,
-                gtin=row.gtin,
-                brand=row.brand,
-                category=paths.get(row.category_id) if row.category_id else None,
-                attributes=attributes,
-                price_minor=int(price) if price and price.isdigit() else None,
-            )
-        )
-    matcher = mapping.Matcher(items, settings)
+    matcher = mapping.Matcher((_master_item(row, paths) for row in rows), settings)
     product_ids = {row.sku: row.id for row in rows}
     _CACHE[bind] = _MatcherCache(key, matcher, product_ids)
     return matcher, product_ids
+
+
+def _master_item(row: Any, paths: dict[str, str]) -> mapping.MasterItem:
+    """A product (or a row with its columns) as the mapping rules read it."""
+    attributes = {k: str(v) for k, v in (row.attributes or {}).items() if v not in (None, "")}
+    price = attributes.get("base_price_cents") or attributes.get("price_minor")
+    return mapping.MasterItem(
+        sku=row.sku,
+        name=row.name_fr,
+        gtin=row.gtin,
+        brand=row.brand,
+        category=paths.get(row.category_id) if row.category_id else None,
+        attributes=attributes,
+        price_minor=int(price) if price and price.isdigit() else None,
+    )
 
 
 def _line_of(data: schemas.ProductLineIn) -> mapping.LocalLine:
@@ -470,6 +742,7 @@ def list_codes(
     owner: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    product_id: str | None = None,
 ) -> list[ProductCode]:
     require(principal, Permission.CATALOG_READ)
     query = _scoped_codes(session, principal)
@@ -477,8 +750,90 @@ def list_codes(
         query = query.where(ProductCode.status == status.value)
     if owner:
         query = query.where(ProductCode.owner == owner)
+    if product_id:
+        query = query.where(ProductCode.product_id == product_id)
     query = query.order_by(ProductCode.owner, ProductCode.code).limit(limit).offset(offset)
     return list(session.scalars(query))
+
+
+def count_codes(session: Session, principal: Principal, owner: str | None = None) -> dict[str, int]:
+    """How many of the codes the principal sees are in each status."""
+    require(principal, Permission.CATALOG_READ)
+    query = select(ProductCode.status, func.count()).group_by(ProductCode.status)
+    reachable = network_service.reachable_entities(session, principal)
+    if reachable is not None:
+        query = query.where(ProductCode.owner_entity_id.in_(reachable))
+    if owner:
+        query = query.where(ProductCode.owner == owner)
+    return {status: count for status, count in session.execute(query)}
+
+
+def code_owners(session: Session, principal: Principal) -> list[str]:
+    """Whose codes the principal sees: entity codes, or systems' names."""
+    require(principal, Permission.CATALOG_READ)
+    query = select(ProductCode.owner).distinct().order_by(ProductCode.owner)
+    reachable = network_service.reachable_entities(session, principal)
+    if reachable is not None:
+        query = query.where(ProductCode.owner_entity_id.in_(reachable))
+    return list(session.scalars(query))
+
+
+def next_code(
+    session: Session,
+    principal: Principal,
+    after: ProductCode,
+    status: CodeStatus = CodeStatus.PENDING_REVIEW,
+    owner: str | None = None,
+) -> ProductCode | None:
+    """The code in `status` that follows `after` in the queue's order (owner, then code),
+    from the start again past the end; None when no other is left."""
+    require(principal, Permission.CATALOG_READ)
+    query = _scoped_codes(session, principal).where(
+        ProductCode.status == status.value, ProductCode.id != after.id
+    )
+    if owner:
+        query = query.where(ProductCode.owner == owner)
+    order = (ProductCode.owner, ProductCode.code)
+    later = or_(
+        ProductCode.owner > after.owner,
+        and_(ProductCode.owner == after.owner, ProductCode.code > after.code),
+    )
+    found = session.scalars(query.where(later).order_by(*order).limit(1)).first()
+    return found or session.scalars(query.order_by(*order).limit(1)).first()
+
+
+def candidate_products(
+    session: Session, principal: Principal, code: ProductCode
+) -> list[tuple[Product, float | None, list[mapping.FieldCheck]]]:
+    """The code's candidates, best first: each product, its score and how each field of what
+    the owner sent compares with it."""
+    require(principal, Permission.CATALOG_READ)
+    scores = {c["sku"]: c.get("score") for c in code.candidates or () if c.get("sku")}
+    if not scores:
+        return []
+    products = {
+        p.sku: p for p in session.scalars(select(Product).where(Product.sku.in_(list(scores))))
+    }
+    paths = category_paths(session)
+    sent = code.line or {}
+    line = mapping.LocalLine(
+        code=code.code,
+        name=sent.get("name"),
+        gtin=sent.get("gtin"),
+        brand=sent.get("brand"),
+        category=sent.get("category"),
+        attributes={k: str(v) for k, v in (sent.get("attributes") or {}).items()},
+        price_minor=sent.get("price_minor"),
+    )
+    return [
+        (
+            products[sku],
+            score,
+            mapping.compare_fields(line, _master_item(products[sku], paths)),
+        )
+        for sku, score in scores.items()
+        if sku in products
+    ]
 
 
 def get_code(session: Session, principal: Principal, code_id: str) -> ProductCode:

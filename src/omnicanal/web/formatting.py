@@ -1,5 +1,5 @@
-"""Locale-aware display of dates, numbers, money, percentages, match weights, opening hours
-and phones (Babel, no I/O)."""
+"""Locale-aware display of dates, numbers, money, percentages, match weights, opening hours,
+phones and texts given in both languages (Babel, no I/O)."""
 
 from __future__ import annotations
 
@@ -26,9 +26,10 @@ def number(value: int | float, locale: str | None = None) -> str:
     return format_decimal(value, locale=locale or current_locale())
 
 
-def money(minor: int | None, currency: str = "EUR", locale: str | None = None) -> str:
-    """An amount in minor units as the locale writes it: `1 234,50 €` / `€1,234.50`."""
-    if minor is None:
+def money(minor: int | None, currency: str | None = "EUR", locale: str | None = None) -> str:
+    """An amount in minor units as the locale writes it: `1 234,50 €` / `€1,234.50`; nothing
+    without an amount or a currency."""
+    if minor is None or not currency:
         return ""
     value = Decimal(minor).scaleb(-get_currency_precision(currency))
     return format_currency(value, currency, locale=locale or current_locale())
@@ -128,3 +129,10 @@ def day(value: date | None, locale: str | None = None) -> str:
     if value is None:
         return ""
     return format_date(value, "medium", locale=locale or current_locale())
+
+
+def localised(french: str | None, english: str | None, locale: str | None = None) -> str:
+    """The English text on an English page when there is one, else the French."""
+    if (locale or current_locale()) == "en" and english:
+        return english
+    return french or english or ""

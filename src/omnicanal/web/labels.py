@@ -1,5 +1,6 @@
 """Human names of the codes the pages show (roles, location kinds, capabilities, the customer
-referential's fields, sources, flags, rules and consent), translated."""
+referential's fields, sources, flags, rules and consent, the catalog's statuses, mapping
+evidence and buy box reasons), translated."""
 
 from __future__ import annotations
 
@@ -209,3 +210,99 @@ def consent_channel_label(code: str | None) -> str:
 
 def match_level_label(label: str | None) -> str:
     return _label(MATCH_LEVEL_LABELS, label)
+
+
+# --- the catalog ----------------------------------------------------------------------------
+
+PRODUCT_STATUS_LABELS: dict[str, str] = {
+    "active": N_("Active"),
+    "draft": N_("Draft"),
+    "discontinued": N_("Discontinued"),
+}
+
+# A code's status on its own (a badge), and the lists of codes in each status (the queue's tabs).
+CODE_STATUS_LABELS: dict[str, str] = {
+    "mapped": N_("mapped"),
+    "pending_review": N_("to review"),
+    "rejected": N_("rejected"),
+}
+CODE_LIST_LABELS: dict[str, str] = {
+    "mapped": N_("Mapped"),
+    "pending_review": N_("To review"),
+    "rejected": N_("Rejected"),
+}
+
+MAPPING_METHOD_LABELS: dict[str, str] = {
+    "gtin": N_("by GTIN"),
+    "scored": N_("by score"),
+    "manual": N_("by a person"),
+}
+
+# The fields of a local product line compared with a master product (`mapping.compare_fields`).
+CODE_FIELD_LABELS: dict[str, str] = {
+    "label": N_("Label"),
+    "gtin": N_("GTIN"),
+    "brand": N_("Brand"),
+    "category": N_("Category"),
+    "price": N_("Price"),
+}
+
+AGREEMENT_LABELS: dict[str, str] = {
+    "agrees": N_("Agrees"),
+    "close": N_("Close"),
+    "differs": N_("Differs"),
+    "missing": N_("Nothing to compare"),
+}
+
+# `buybox.BuyBoxReason`: why the featured offer won the buy box.
+BUY_BOX_REASON_LABELS: dict[str, str] = {
+    "no_eligible_offer": N_("No offer can be featured: none is active and in stock."),
+    "only_offer": N_("The only offer active and in stock."),
+    "lowest_price": N_("The lowest price, delivery included."),
+    "faster_delivery": N_("Same price as the next offer, faster delivery."),
+    "better_rating": N_("Same price and delivery as the next offer, better seller rating."),
+    "tie_break": N_(
+        "Equal to the next offer on every criterion: a fixed order decides, so that the "
+        "featured offer stays put."
+    ),
+    "brand_within_tolerance": N_(
+        "The brand's own offer, within its price tolerance of the best marketplace offer."
+    ),
+}
+
+OFFER_EXCLUSION_LABELS: dict[str, str] = {
+    "inactive": N_("inactive"),
+    "out_of_stock": N_("out of stock"),
+}
+
+
+def product_status_label(code: str | None) -> str:
+    return _label(PRODUCT_STATUS_LABELS, code)
+
+
+def code_status_label(code: str | None) -> str:
+    return _label(CODE_STATUS_LABELS, code)
+
+
+def code_list_label(code: str | None) -> str:
+    return _label(CODE_LIST_LABELS, code)
+
+
+def mapping_method_label(code: str | None) -> str:
+    return _label(MAPPING_METHOD_LABELS, code)
+
+
+def code_field_label(code: str | None) -> str:
+    return _label(CODE_FIELD_LABELS, code)
+
+
+def agreement_label(code: str | None) -> str:
+    return _label(AGREEMENT_LABELS, code)
+
+
+def buy_box_reason_label(code: str | None) -> str:
+    return _label(BUY_BOX_REASON_LABELS, code)
+
+
+def offer_exclusion_label(code: str | None) -> str:
+    return _label(OFFER_EXCLUSION_LABELS, code)

@@ -22,6 +22,9 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("network", N_("Network"), "/network", Permission.NETWORK_READ),
     MenuItem("customers", N_("Customers"), "/customers", Permission.CUSTOMERS_READ),
     MenuItem("reviews", N_("Review queue"), "/customers/reviews", Permission.CUSTOMERS_MANAGE),
+    MenuItem("catalog", N_("Catalog"), "/catalog", Permission.CATALOG_READ),
+    # Those who send codes (franchisees) follow their mapping; catalog:manage decides it.
+    MenuItem("codes", N_("Product codes"), "/catalog/codes", Permission.CATALOG_WRITE),
     MenuItem("promotions", N_("Promotions"), "/pricing/promotions", Permission.PRICING_READ),
     MenuItem("prices", N_("Prices"), "/pricing/prices", Permission.PRICING_READ),
     MenuItem("price_audit", N_("Price audit"), "/pricing/audit", Permission.PRICING_READ),

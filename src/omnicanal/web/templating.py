@@ -78,6 +78,16 @@ def _environment() -> Environment:
         price_match=lambda code: pricing_views.label(pricing_views.PRICE_MATCH_LABELS, code),
         percent_value=pricing_views.percent,
         action_summary=pricing_views.action_summary,
+        # the catalog's pages
+        localised=formatting.localised,
+        product_status=labels.product_status_label,
+        code_status=labels.code_status_label,
+        code_list=labels.code_list_label,
+        mapping_method=labels.mapping_method_label,
+        code_field=labels.code_field_label,
+        agreement=labels.agreement_label,
+        buy_box_reason=labels.buy_box_reason_label,
+        offer_exclusion=labels.offer_exclusion_label,
     )
     return env
 

@@ -7,6 +7,8 @@ from fastapi import APIRouter
 from omnicanal.web.pages import (
     account,
     admin,
+    catalog,
+    codes,
     customers,
     network,
     price_audit,
@@ -17,5 +19,16 @@ from omnicanal.web.pages import (
 
 router = APIRouter(include_in_schema=False)
 # The review queue before the customer pages: /customers/reviews is not a customer's page.
-for module in (account, network, reviews, customers, promotions, prices, price_audit, admin):
+for module in (
+    account,
+    network,
+    reviews,
+    customers,
+    catalog,
+    codes,
+    promotions,
+    prices,
+    price_audit,
+    admin,
+):
     router.include_router(module.router)
