@@ -48,7 +48,7 @@ from omnicanal.customers.models import (
 )
 from omnicanal.db import new_id, utcnow
 from omnicanal.errors import Forbidden
-from omnicanal.events import emit
+from omnicanal.events import emit, emit_now
 from omnicanal.security.permissions import Permission, Principal, require
 
 Progress = Callable[[str], None]
@@ -476,7 +476,7 @@ def attach(
         # A record new to the database cannot be in a review yet.
         if not saved or not _review_exists(session, review):
             session.add(review)
-    emit(session, "customer.created", {"customer_id": customer_id}, entity_id=record.entity_id)
+    emit_now(session, [("customer.created", {"customer_id": customer_id}, record.entity_id)])
     if carries_consent:
         record_new_record_consents(session, record)
     return Attachment(
@@ -505,10 +505,11 @@ def _new_customer(session: Session, record: SourceRecord) -> str:
     now = utcnow()
     row = _golden_row(new_id("cus"), [record], "active", None, now)
     customer_id = row.pop("customer")
-    session.execute(_CUSTOMER_INSERT, {"id": customer_id, "created_at": now, **row})
+    connection = session.connection()
+    connection.execute(_CUSTOMER_INSERT, {"id": customer_id, "created_at": now, **row})
     record.customer_id = customer_id
     _write_record(session, record)
-    session.execute(_IDENTITY_INSERT, _identity_rows(customer_id, [record], now))
+    connection.execute(_IDENTITY_INSERT, _identity_rows(customer_id, [record], now))
     return customer_id
 
 
