@@ -406,18 +406,17 @@ _INDEX = {c.name: i for i, c in enumerate(COMPARISONS)}
 def comparison_levels(a: MatchRecord, b: MatchRecord) -> tuple[int, ...]:
     """One level per comparison, -1 where either side lacks the value. Both names come from
     one reading (`name_levels`), the other comparisons from their own function."""
-    names = dict(zip(_NAMES, name_levels(a, b), strict=True))
-    out = []
-    for comparison in COMPARISONS:
-        if comparison.name in names:
-            out.append(names[comparison.name])
-            continue
-        level = comparison.python(a, b)
+    out = list(name_levels(a, b))
+    for level_of in _OTHER_LEVELS:
+        level = level_of(a, b)
         out.append(-1 if level is None else level)
     return tuple(out)
 
 
 _NAMES = ("first_name", "last_name")
+# The names come first (`comparison_levels` reads them together); then the others, in order.
+assert COMPARISON_NAMES[: len(_NAMES)] == _NAMES
+_OTHER_LEVELS = tuple(c.python for c in COMPARISONS[len(_NAMES) :])
 
 
 def level_sql() -> tuple[str, str]:
@@ -627,9 +626,9 @@ def match_weight(
     skip: frozenset[str] = frozenset(),
 ) -> float:
     total = prior_weight
-    for comparison, level in zip(COMPARISONS, levels, strict=True):
-        if level >= 0 and comparison.name not in skip:
-            total += weights[comparison.name][level]
+    for name, level in zip(COMPARISON_NAMES, levels, strict=True):
+        if level >= 0 and name not in skip:
+            total += weights[name][level]
     return total
 
 
