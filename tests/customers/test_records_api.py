@@ -122,3 +122,44 @@ def test_import_takes_the_source_from_the_option_unless_a_column_gives_it(
     with factory() as session:
         sources = dict(session.execute(select(SourceRecord.source_id, SourceRecord.source)).all())
     assert sources == {"C1": "pos-lyon", "C2": "web"}
+
+
+def test_a_record_sent_again_with_its_idempotency_key_is_answered_as_the_first_time(
+    client, factory, brand: Brand, admin_headers
+) -> None:
+    # The intake commits from its own worker thread (one trip for the key check, the work
+    # and the commit): the key's answer must still be recorded in that same commit.
+    headers = {**admin_headers, "Idempotency-Key": "pos-LYO00012345"}
+    first = client.post(API, json=POS, headers=headers)
+    again = client.post(API, json=POS, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    other = client.post(API, json={**POS, "phone": "07 81 22 33 44"}, headers=headers)
+    assert other.status_code == 409
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(SourceRecord)) == 1
+
+
+def test_concurrent_duplicates_of_a_record_write_it_once(
+    client, factory, brand: Brand, admin_headers
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    headers = {**admin_headers, "Idempotency-Key": "race-record"}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(lambda _: client.post(API, json=POS, headers=headers), range(8)))
+    assert {r.status_code for r in responses} == {201}
+    assert len({r.json()["records"][0]["id"] for r in responses}) == 1
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(SourceRecord)) == 1
+
+
+def test_a_record_needs_a_known_key_and_writes_nothing_without_one(
+    client, factory, brand: Brand
+) -> None:
+    unknown = client.post(API, json=POS, headers={"Authorization": "Bearer oc_000000000000_x"})
+    assert unknown.status_code == 401
+    assert client.post(API, json=POS).status_code == 401
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(SourceRecord)) == 0

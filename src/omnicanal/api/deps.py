@@ -23,10 +23,13 @@ async def get_db(request: Request) -> Session:
     return request.state.db  # type: ignore[no-any-return]
 
 
-def get_principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def get_principal(request: Request, credentials: Credentials) -> Principal:
+    """Who calls: an API key, or a signed-in user's session cookie. A sync dependency (it
+    reads the database, so FastAPI runs it in the thread pool); a handler that runs its
+    whole unit of work in one worker thread calls it there itself, with `Credentials`."""
     session: Session = request.state.db
     if credentials is not None:
         principal = security_service.principal_for_token(session, credentials.credentials)

@@ -13,6 +13,7 @@ from typing import Any
 from anyio import to_thread
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from omnicanal.api import idempotency
@@ -184,7 +185,9 @@ class UnitOfWorkMiddleware:
     ) -> bool:
         """Runs the application in `session`; True when the session was closed with the
         commit (one trip through the thread pool for both, on the hot path of every write)."""
-        scope.setdefault("state", {})["db"] = session
+        state = scope.setdefault("state", {})
+        state["db"] = session
+        state[_IDEMPOTENT_REQUEST] = request
         body_sent = False
 
         async def replay_receive() -> Message:
@@ -225,21 +228,13 @@ class UnitOfWorkMiddleware:
                 await _send_whole(send, start, response_body)
             return False
 
-        def commit() -> bool:
-            if request is not None:
-                content_type = dict(start["headers"]).get(b"content-type", b"").decode() or None  # type: ignore[index]
-                idempotency.record(session, request, status, content_type, response_body)
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                if request is None:
-                    raise
-                return False
-            session.close()
-            return True
-
-        if await to_thread.run_sync(commit):
+        finished = scope["state"].get(_FINISHED)
+        if finished is None:
+            content_type = dict(start["headers"]).get(b"content-type", b"").decode() or None  # type: ignore[index]
+            finished = await to_thread.run_sync(
+                _finish, session, request, status, content_type, response_body
+            )
+        if finished:
             await _send_whole(send, start, response_body)
             return True
         # Lost the race to a concurrent request with the same key: answer as it did.
@@ -252,6 +247,48 @@ class UnitOfWorkMiddleware:
             return False
         await self._replay(send, winner, request)  # type: ignore[arg-type]
         return False
+
+
+_IDEMPOTENT_REQUEST = "omnicanal.idempotent_request"
+_FINISHED = "omnicanal.unit_finished"
+
+
+def _finish(
+    session: Session,
+    request: idempotency.IdempotentRequest | None,
+    status: int,
+    content_type: str | None,
+    body: bytes,
+) -> bool:
+    """Commit the unit of work with the answer to an Idempotency-Key, and close the session;
+    False when a concurrent request with the same key committed first."""
+    if request is not None:
+        idempotency.record(session, request, status, content_type, body)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        if request is None:
+            raise
+        return False
+    session.close()
+    return True
+
+
+def finish_in_handler(scope: Scope, response: Response) -> None:
+    """Commit the request's unit of work from the handler, in the worker thread its work ran
+    in, with the answer it is about to return: a handler on the hot path (the real-time
+    intake of customer records) runs the key check, its work and the commit in one trip
+    through the thread pool instead of three. The middleware then sends that answer, or, when
+    a concurrent request with the same Idempotency-Key committed first, the winner's."""
+    state = scope["state"]
+    state[_FINISHED] = _finish(
+        state["db"],
+        state.get(_IDEMPOTENT_REQUEST),
+        response.status_code,
+        response.headers.get("content-type"),
+        bytes(response.body),
+    )
 
 
 def db_session(state: Any) -> Session:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from omnicanal.api.deps import DB, CurrentPrincipal
+from omnicanal.api.deps import DB, Credentials, CurrentPrincipal, get_principal
+from omnicanal.api.uow import finish_in_handler
 from omnicanal.customers import schemas, service, stewardship
 from omnicanal.customers.matching import COMPARISON_NAMES, COMPARISONS
 from omnicanal.customers.models import MatchReview
@@ -15,12 +17,32 @@ router = APIRouter(tags=["customers"])
 
 
 @router.post("/customers/records", response_model=schemas.IntakeOut, status_code=201)
-def post_records(body: schemas.RecordIn | schemas.RecordBatch, db: DB, principal: CurrentPrincipal):
+async def post_records(
+    request: Request, body: schemas.RecordIn | schemas.RecordBatch, credentials: Credentials
+) -> Response:
     """One record, or `{"records": [...]}` (up to 1 000); each kept as received and attached
     in the same request to the customer it belongs to (or a new one)."""
     records = body.records if isinstance(body, schemas.RecordBatch) else [body]
-    result = service.intake(db, principal, records)
-    answer = schemas.IntakeOut(
+
+    # The real-time path of every channel's customer records: the key check, the intake and
+    # the commit in one trip through the thread pool (a sync dependency, a sync handler and
+    # the middleware's commit would take three).
+    def unit_of_work() -> Response:
+        principal = get_principal(request, credentials)
+        result = service.intake(request.state.db, principal, records)
+        # Built and checked here: sent as it is rather than checked again as the response
+        # model.
+        response = Response(
+            _intake_out(result).model_dump_json(), status_code=201, media_type="application/json"
+        )
+        finish_in_handler(request.scope, response)
+        return response
+
+    return await run_in_threadpool(unit_of_work)
+
+
+def _intake_out(result: service.IntakeResult) -> schemas.IntakeOut:
+    return schemas.IntakeOut(
         created=result.created,
         updated=result.updated,
         records=[schemas.RecordOut.model_validate(r) for r in result.records],
@@ -34,9 +56,6 @@ def post_records(body: schemas.RecordIn | schemas.RecordBatch, db: DB, principal
             if r.customer_id
         ],
     )
-    # Built and checked above: sent as it is rather than checked again as the response
-    # model (this is the real-time path of every channel's customer records).
-    return Response(answer.model_dump_json(), status_code=201, media_type="application/json")
 
 
 @router.get("/customers/records", response_model=list[schemas.RecordOut])

@@ -20,7 +20,7 @@ from omnicanal.customers.models import ConsentEvent, Customer, SourceRecord
 from omnicanal.customers.service import owner_of
 from omnicanal.db import new_id, utcnow
 from omnicanal.errors import Forbidden, InvalidInput, NotFound
-from omnicanal.events import emit
+from omnicanal.events import emit, emit_now
 from omnicanal.security.permissions import Permission, Principal, require
 
 # --- rules ----------------------------------------------------------------------------------
@@ -454,17 +454,27 @@ def captured_consents(attributes: dict[str, object]) -> list[tuple[str, str, boo
     return out
 
 
+_CONSENT_INSERT = ConsentEvent.__table__.insert()
+
+
 def record_new_record_consents(session: Session, record: SourceRecord) -> int:
     """The consent a record just received carried (it can have no events yet): the real-time
-    path's shortcut of `record_captured_consents`."""
+    path's shortcut of `record_captured_consents`, written with one INSERT per table."""
     captured = captured_consents(record.attributes or {})
     if not captured or record.customer_id is None:
         return 0
     now = utcnow()
     occurred_at = min(_captured_at(record.attributes.get("consent_at")) or now, now)
-    for purpose, channel, granted in captured:
-        _add_captured_event(session, record, purpose, channel, granted, occurred_at, now)
-    return len(captured)
+    rows = [
+        _captured_row(record, purpose, channel, granted, occurred_at, now)
+        for purpose, channel, granted in captured
+    ]
+    session.connection().execute(_CONSENT_INSERT, rows)
+    emit_now(
+        session,
+        [(CONSENT_CHANGED, _consent_changed(row), record.entity_id) for row in rows],
+    )
+    return len(rows)
 
 
 def record_captured_consents(session: Session, record_ids: Sequence[str] | None = None) -> int:
@@ -533,26 +543,31 @@ def _add_captured_event(
     now: datetime,
 ) -> None:
     """One consent event of a record's answer, and its `customer.consent_changed`."""
-    event = ConsentEvent(
-        id=new_id("cst"),  # known before the flush: no round trip per event
-        customer_id=record.customer_id,
-        purpose=purpose,
-        channel=channel,
-        granted=granted,
-        source=record.source,
-        record_id=record.id,
-        occurred_at=occurred_at,
-        recorded_at=now,
-    )
-    session.add(event)
-    emit(
-        session,
-        CONSENT_CHANGED,
-        {"consent_id": event.id, "customer_id": record.customer_id, "purpose": purpose,
-         "channel": channel, "granted": granted, "occurred_at": occurred_at.isoformat(),
-         "source": record.source, "record_id": record.id},
-        entity_id=record.entity_id,
-    )  # fmt: skip
+    row = _captured_row(record, purpose, channel, granted, occurred_at, now)
+    session.add(ConsentEvent(**row))
+    emit(session, CONSENT_CHANGED, _consent_changed(row), entity_id=record.entity_id)
+
+
+def _captured_row(
+    record: Any, purpose: str, channel: str, granted: bool, occurred_at: datetime, now: datetime
+) -> dict[str, Any]:
+    """The consent event of a record's answer, as its columns (the id known before any
+    flush: no round trip per event)."""
+    return {
+        "id": new_id("cst"), "customer_id": record.customer_id, "purpose": purpose,
+        "channel": channel, "granted": granted, "source": record.source,
+        "record_id": record.id, "occurred_at": occurred_at, "recorded_at": now,
+    }  # fmt: skip
+
+
+def _consent_changed(event: dict[str, Any]) -> dict[str, Any]:
+    """The payload of `customer.consent_changed` for a consent event's columns."""
+    return {
+        "consent_id": event["id"], "customer_id": event["customer_id"],
+        "purpose": event["purpose"], "channel": event["channel"], "granted": event["granted"],
+        "occurred_at": event["occurred_at"].isoformat(), "source": event["source"],
+        "record_id": event["record_id"],
+    }  # fmt: skip
 
 
 def move_consents(session: Session, moved: dict[str, str]) -> None:

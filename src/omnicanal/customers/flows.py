@@ -13,8 +13,21 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from sqlalchemy import and_, bindparam, delete, func, insert, inspect, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    String,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+    update,
+)
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from omnicanal.config import get_settings
 from omnicanal.customers import golden, matching, normalise, resolution
@@ -35,7 +48,7 @@ from omnicanal.customers.models import (
 )
 from omnicanal.db import new_id, utcnow
 from omnicanal.errors import Forbidden
-from omnicanal.events import emit
+from omnicanal.events import emit, emit_now
 from omnicanal.security.permissions import Permission, Principal, require
 
 Progress = Callable[[str], None]
@@ -50,8 +63,10 @@ def require_steward(principal: Principal) -> None:
         raise Forbidden("the customer referential is managed brand-wide", field="scope")
 
 
+# In the order of `matching.from_columns`'s parameters.
 _MATCH_COLUMNS = (
     SourceRecord.id,
+    SourceRecord.first_name,
     SourceRecord.first_name_key,
     SourceRecord.last_name_key,
     SourceRecord.birth_name_key,
@@ -64,30 +79,19 @@ _MATCH_COLUMNS = (
     SourceRecord.city_key,
     SourceRecord.gender,
     SourceRecord.loyalty_card,
-    SourceRecord.first_name,
 )
+_MATCH_WIDTH = len(_MATCH_COLUMNS)
 
 
 def _match_record(row: Any, model: matching.MatchModel | None = None) -> matching.MatchRecord:
-    return matching.from_normalised(
-        row.id,
-        {
-            "first_name": row.first_name,
-            "first_name_key": row.first_name_key,
-            "last_name_key": row.last_name_key,
-            "birth_name_key": row.birth_name_key,
-            "email_match_key": row.email_match_key,
-            "mobile_key": row.mobile_key,
-            "landline_key": row.landline_key,
-            "birth_date": row.birth_date,
-            "postal_code": row.postal_code,
-            "street_key": row.street_key,
-            "city_key": row.city_key,
-            "gender": row.gender,
-            "loyalty_card": row.loyalty_card,
-        },
-        model,
-    )
+    """The matching form of a record, or of a row whose first columns are `_MATCH_COLUMNS`."""
+    if isinstance(row, SourceRecord):
+        return matching.from_columns(
+            row.id, row.first_name, row.first_name_key, row.last_name_key, row.birth_name_key,
+            row.email_match_key, row.mobile_key, row.landline_key, row.birth_date,
+            row.postal_code, row.street_key, row.city_key, row.gender, row.loyalty_card, model,
+        )  # fmt: skip
+    return matching.from_columns(*row[:_MATCH_WIDTH], model)
 
 
 # ------------------------------------------------------------------------------------ model
@@ -205,9 +209,14 @@ _GOLDEN_UPDATE = (
 )
 # Built once: building a statement costs more than running it on the real-time path.
 _IDS = bindparam("ids", expanding=True)
-_RECORDS_OF = select(*_RECORD_COLUMNS).where(SourceRecord.customer_id.in_(_IDS))
-_STATUSES_OF = select(Customer.id, Customer.status, Customer.merged_into_id).where(
-    Customer.id.in_(_IDS)
+# Customers with their records in one read: a customer without any comes once, its record
+# columns empty.
+_CUSTOMERS_WITH_RECORDS = (
+    select(Customer.id.label("customer"), Customer.status, Customer.merged_into_id)
+    .add_columns(*_RECORD_COLUMNS)
+    .select_from(Customer)
+    .outerjoin(SourceRecord, SourceRecord.customer_id == Customer.id)
+    .where(Customer.id.in_(_IDS))
 )
 _IDENTITIES_OF_DELETE = delete(Identity.__table__).where(Identity.customer_id.in_(_IDS))
 _IDENTITY_INSERT = Identity.__table__.insert()
@@ -266,12 +275,11 @@ def refresh_customers(
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         records: dict[str, list[Any]] = defaultdict(list)
-        for row in connection.execute(_RECORDS_OF, {"ids": chunk}):
-            records[row.customer_id].append(row)
-        statuses = {
-            r.id: (r.status, r.merged_into_id)
-            for r in connection.execute(_STATUSES_OF, {"ids": chunk})
-        }
+        statuses: dict[str, tuple[str, str | None]] = {}
+        for row in connection.execute(_CUSTOMERS_WITH_RECORDS, {"ids": chunk}):
+            statuses[row.customer] = (row.status, row.merged_into_id)
+            if row.id is not None:
+                records[row.customer].append(row)
         if added is None:
             connection.execute(_IDENTITIES_OF_DELETE, {"ids": chunk})
         new_records = None if added is None else {r.id for r in added}
@@ -354,29 +362,49 @@ def _lookup_condition(key: str) -> Any:
     )
 
 
-_LOOKUP_STATEMENTS: dict[tuple[tuple[str, ...], ...], Any] = {}
+_LOOKUP_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+# The birth date as stored: SQLite's text is already the ISO form the matching compares
+# (no date to parse and format again), PostgreSQL's driver gives a date.
+_CANDIDATE_COLUMNS = (
+    *_MATCH_COLUMNS[:8],
+    type_coerce(SourceRecord.birth_date, String).label("birth_date"),
+    *_MATCH_COLUMNS[9:],
+    SourceRecord.customer_id,
+)
 
 
-def _lookup_statement(lookups: tuple[tuple[str, ...], ...], limit: int | None) -> Any:
-    """One SELECT for these lookups, with bound parameters, built once per shape."""
-    key = (*lookups, (str(limit),))
+def _lookup_statement(
+    strong: tuple[tuple[str, ...], ...], weak: tuple[tuple[str, ...], ...], limit: int
+) -> Any:
+    """One SELECT for these lookups, with bound parameters, built once per shape: the rows
+    sharing a personal identifier, all of them, and those sharing a weaker key, up to `limit`
+    (one round trip for both; a record found by both comes twice)."""
+    key = (strong, weak, limit)
     statement = _LOOKUP_STATEMENTS.get(key)
     if statement is None:
-        conditions = [and_(*(_lookup_condition(k) for k in keys)) for keys in lookups]
-        statement = select(*_MATCH_COLUMNS, SourceRecord.customer_id).where(
-            or_(*conditions),
-            SourceRecord.id != bindparam("self_id"),
-            SourceRecord.customer_id.is_not(None),
-        )
-        if limit is not None:
-            statement = statement.limit(limit)
+
+        def sharing(lookups: tuple[tuple[str, ...], ...]) -> Any:
+            conditions = [and_(*(_lookup_condition(k) for k in keys)) for keys in lookups]
+            return select(*_CANDIDATE_COLUMNS).where(
+                or_(*conditions),
+                SourceRecord.id != bindparam("self_id"),
+                SourceRecord.customer_id.is_not(None),
+            )
+
+        parts = []
+        if strong:
+            parts.append(sharing(strong))
+        if weak:
+            capped = sharing(weak).limit(limit)
+            parts.append(select(capped.subquery()) if strong else capped)
+        statement = parts[0] if len(parts) == 1 else union_all(*parts)
         _LOOKUP_STATEMENTS[key] = statement
     return statement
 
 
 def _candidates(session: Session, record: matching.MatchRecord, limit: int = 100) -> list[Any]:
-    """The records sharing a blocking key with `record`, in two indexed queries: personal
-    identifiers (e-mail, mobile, loyalty card: few rows, all kept), then names, birth dates
+    """The records sharing a blocking key with `record`, in one indexed query: personal
+    identifiers (e-mail, mobile, loyalty card: few rows, all kept), and names, birth dates
     and addresses (capped: a block of a common name can still hold hundreds)."""
     values = {
         "email": record.email,
@@ -394,22 +422,18 @@ def _candidates(session: Session, record: matching.MatchRecord, limit: int = 100
     for initial in ("fn1", "ln1"):
         values[f"{initial}_next"] = chr(ord(values[initial]) + 1) if values[initial] else None
     usable = [keys for keys in (*REALTIME_LOOKUPS, ("card",)) if all(values[k] for k in keys)]
+    if not usable:
+        return []
     strong = tuple(k for k in usable if len(k) == 1 and k[0] in (*_IDENTIFIERS, "card"))
     weak = tuple(k for k in usable if k not in strong)
-    rows: dict[str, Any] = {}
+    used = {k for keys in usable for k in keys} | {"self_id"}
+    used |= {f"{k}_next" for k in used & _INITIALS.keys()}
+    params = {k: v for k, v in values.items() if k in used}
     # Plain rows through the connection (the ORM's execution path costs more than these
     # indexed reads); what the session holds is written first, as its autoflush would.
     session.flush()
-    connection = session.connection()
-    for lookups, cap in ((strong, None), (weak, limit)):
-        if not lookups:
-            continue
-        used = {k for keys in lookups for k in keys} | {"self_id"}
-        used |= {f"{k}_next" for k in used & _INITIALS.keys()}
-        params = {k: v for k, v in values.items() if k in used}
-        for row in connection.execute(_lookup_statement(lookups, cap), params):
-            rows[row.id] = row
-    return list(rows.values())
+    rows = session.connection().execute(_lookup_statement(strong, weak, limit), params)
+    return list({row.id: row for row in rows}.values())
 
 
 def attach(
@@ -441,7 +465,7 @@ def attach(
     carries_consent = any(k.startswith(CAPTURED_PREFIX) for k in record.attributes or {})
     if best is not None and best[1] not in apart:
         record.customer_id = best[1]
-        session.add(record)
+        _write_record(session, record)
         refresh_customers(session, [best[1]], added=[record])
         if carries_consent:
             record_new_record_consents(session, record)
@@ -452,7 +476,7 @@ def attach(
         # A record new to the database cannot be in a review yet.
         if not saved or not _review_exists(session, review):
             session.add(review)
-    emit(session, "customer.created", {"customer_id": customer_id}, entity_id=record.entity_id)
+    emit_now(session, [("customer.created", {"customer_id": customer_id}, record.entity_id)])
     if carries_consent:
         record_new_record_consents(session, record)
     return Attachment(
@@ -481,12 +505,33 @@ def _new_customer(session: Session, record: SourceRecord) -> str:
     now = utcnow()
     row = _golden_row(new_id("cus"), [record], "active", None, now)
     customer_id = row.pop("customer")
-    session.execute(_CUSTOMER_INSERT, {"id": customer_id, "created_at": now, **row})
+    connection = session.connection()
+    connection.execute(_CUSTOMER_INSERT, {"id": customer_id, "created_at": now, **row})
     record.customer_id = customer_id
-    session.add(record)
-    session.flush()
-    session.execute(_IDENTITY_INSERT, _identity_rows(customer_id, [record], now))
+    _write_record(session, record)
+    connection.execute(_IDENTITY_INSERT, _identity_rows(customer_id, [record], now))
     return customer_id
+
+
+_RECORD_INSERT = insert(SourceRecord.__table__)
+_RECORD_FIELDS = tuple(column.key for column in SourceRecord.__table__.columns)
+
+
+def _write_record(session: Session, record: SourceRecord) -> None:
+    """Write a record with its customer: a new one with one plain INSERT (the ORM's flush of
+    one object costs several times the statement), then placed in the session as the stored
+    row it now is; one already stored is updated by the session."""
+    if record in session and inspect(record).persistent:
+        session.flush()
+        return
+    record.created_at = record.updated_at = utcnow()
+    for name in _RECORD_FIELDS:
+        if name not in record.__dict__:  # else left unloaded, and read back when asked for
+            setattr(record, name, None)
+    values = {name: record.__dict__[name] for name in _RECORD_FIELDS}
+    session.connection().execute(_RECORD_INSERT, values)
+    make_transient_to_detached(record)
+    session.add(record)
 
 
 _REVIEW_EXISTS = select(MatchReview.id).where(

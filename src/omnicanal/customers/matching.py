@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
-from omnicanal.customers.normalise import first_name_key, name_key
+from omnicanal.customers import normalise
 
 Outcome = Literal["merge", "review", "distinct"]
 MERGE: Outcome = "merge"
@@ -406,18 +406,17 @@ _INDEX = {c.name: i for i, c in enumerate(COMPARISONS)}
 def comparison_levels(a: MatchRecord, b: MatchRecord) -> tuple[int, ...]:
     """One level per comparison, -1 where either side lacks the value. Both names come from
     one reading (`name_levels`), the other comparisons from their own function."""
-    names = dict(zip(_NAMES, name_levels(a, b), strict=True))
-    out = []
-    for comparison in COMPARISONS:
-        if comparison.name in names:
-            out.append(names[comparison.name])
-            continue
-        level = comparison.python(a, b)
+    out = list(name_levels(a, b))
+    for level_of in _OTHER_LEVELS:
+        level = level_of(a, b)
         out.append(-1 if level is None else level)
     return tuple(out)
 
 
 _NAMES = ("first_name", "last_name")
+# The names come first (`comparison_levels` reads them together); then the others, in order.
+assert COMPARISON_NAMES[: len(_NAMES)] == _NAMES
+_OTHER_LEVELS = tuple(c.python for c in COMPARISONS[len(_NAMES) :])
 
 
 def level_sql() -> tuple[str, str]:
@@ -627,9 +626,9 @@ def match_weight(
     skip: frozenset[str] = frozenset(),
 ) -> float:
     total = prior_weight
-    for comparison, level in zip(COMPARISONS, levels, strict=True):
-        if level >= 0 and comparison.name not in skip:
-            total += weights[comparison.name][level]
+    for name, level in zip(COMPARISON_NAMES, levels, strict=True):
+        if level >= 0 and name not in skip:
+            total += weights[name][level]
     return total
 
 
@@ -747,26 +746,56 @@ def from_normalised(
 ) -> MatchRecord:
     """The matching form of a record from `normalise.normalise_record`'s output (or a stored
     source record's columns of the same names); with `model`, its names' tiers set."""
-    email = fields.get("email_match_key")
-    birth = fields.get("birth_date")
-    last = fields.get("last_name_key") or None
+    get = fields.get
+    return from_columns(
+        record_id, get("first_name"), get("first_name_key"), get("last_name_key"),
+        get("birth_name_key"), get("email_match_key"), get("mobile_key"), get("landline_key"),
+        get("birth_date"), get("postal_code"), get("street_key"), get("city_key"),
+        get("gender"), get("loyalty_card"), model,
+    )  # fmt: skip
+
+
+def from_columns(
+    record_id: str,
+    first_name: str | None,
+    first_name_key: str | None,
+    last_name_key: str | None,
+    birth_name_key: str | None,
+    email_match_key: str | None,
+    mobile_key: str | None,
+    landline_key: str | None,
+    birth_date: Any,
+    postal_code: str | None,
+    street_key: str | None,
+    city_key: str | None,
+    gender: str | None,
+    loyalty_card: str | None,
+    model: MatchModel | None = None,
+) -> MatchRecord:
+    """`from_normalised` with the fields given in order, as a stored record's columns come
+    (the real-time path builds one per candidate: no mapping to fill and read back)."""
+    fn = first_name_key or None
+    last = last_name_key or None
+    email = email_match_key or None
+    if birth_date is not None and not isinstance(birth_date, str):
+        birth_date = birth_date.isoformat()
     return MatchRecord(
-        id=record_id,
-        fn=fields.get("first_name_key") or None,
-        ln=last,
-        bn=fields.get("birth_name_key") or None,
-        ln_fn=first_name_key(last, fields.get("gender")) or None if last else None,
-        fn_ln=name_key(fields.get("first_name")) or None,
-        email=email or None,
-        email_local=email.partition("@")[0] if email else None,
-        mobile=fields.get("mobile_key") or None,
-        landline=fields.get("landline_key") or None,
-        dob=birth.isoformat() if birth is not None and not isinstance(birth, str) else birth,
-        pc=fields.get("postal_code") or None,
-        street=fields.get("street_key") or None,
-        city=fields.get("city_key") or None,
-        gender=fields.get("gender") or None,
-        card=fields.get("loyalty_card") or None,
-        fn_tier=RARE if model is None else model.tier("fn", fields.get("first_name_key") or None),
-        ln_tier=RARE if model is None else model.tier("ln", last),
+        record_id,
+        fn,
+        last,
+        birth_name_key or None,
+        normalise.first_name_key(last, gender) or None if last else None,
+        normalise.name_key(first_name) or None,
+        email,
+        email.partition("@")[0] if email else None,
+        mobile_key or None,
+        landline_key or None,
+        birth_date,
+        postal_code or None,
+        street_key or None,
+        city_key or None,
+        gender or None,
+        loyalty_card or None,
+        RARE if model is None else model.tier("fn", fn),
+        RARE if model is None else model.tier("ln", last),
     )

@@ -66,6 +66,12 @@ _EXISTING = select(SourceRecord.id).where(
     SourceRecord.source == bindparam("source"),
     SourceRecord.source_id.in_(bindparam("ids", expanding=True)),
 )
+# One id (a record sent in real time): an expanding IN rewrites its SQL at every execution.
+_EXISTING_ONE = select(SourceRecord.id).where(
+    SourceRecord.owner == bindparam("owner"),
+    SourceRecord.source == bindparam("source"),
+    SourceRecord.source_id == bindparam("id"),
+)
 _BY_IDS = select(SourceRecord).where(SourceRecord.id.in_(bindparam("ids", expanding=True)))
 
 
@@ -79,11 +85,16 @@ def _existing(
     for data in records:
         by_source.setdefault(data.source, set()).add(data.source_id)
     ids: list[str] = []
+    connection = session.connection()
     for source, source_ids in by_source.items():
+        if len(source_ids) == 1:
+            params = {"owner": owner, "source": source, "id": next(iter(source_ids))}
+            ids += connection.execute(_EXISTING_ONE, params).scalars()
+            continue
         ordered = sorted(source_ids)
         for start in range(0, len(ordered), 500):
             params = {"owner": owner, "source": source, "ids": ordered[start : start + 500]}
-            ids += session.connection().execute(_EXISTING, params).scalars()
+            ids += connection.execute(_EXISTING, params).scalars()
     found: dict[tuple[str, str], SourceRecord] = {}
     for start in range(0, len(ids), 500):
         for record in session.scalars(_BY_IDS, {"ids": ids[start : start + 500]}):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,6 +38,27 @@ def emit(
     )
     session.add(event)
     return event
+
+
+_OUTBOX_INSERT = OutboxEvent.__table__.insert()
+
+
+def emit_now(
+    session: Session, events: Sequence[tuple[str, dict[str, Any], str | None]]
+) -> list[str]:
+    """Record domain events (type, payload, entity id) in the caller's transaction with one
+    INSERT, now rather than at the session's next flush: for the paths that write their own
+    rows without the ORM (the real-time attach of customer records). Returns their ids."""
+    if not events:
+        return []
+    now = utcnow()
+    rows = [
+        {"id": new_id("evt"), "type": type_, "entity_id": entity_id, "payload": payload,
+         "occurred_at": now, "fanned_out_at": None}
+        for type_, payload, entity_id in events
+    ]  # fmt: skip
+    session.connection().execute(_OUTBOX_INSERT, rows)
+    return [row["id"] for row in rows]
 
 
 def subscribe(name: str, types: str | list[str], handler: Handler) -> None:
