@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from omnicanal.catalog import rules as catalog_rules
 from omnicanal.catalog import service as catalog_service
@@ -66,7 +67,13 @@ from omnicanal.pricing.prices import (
     check_franchise_price,
 )
 from omnicanal.pricing.promotions import CODE_ALPHABET, Coupon, Promotion, normalise_code
-from omnicanal.security.permissions import Permission, Principal, require
+from omnicanal.security.permissions import (
+    Permission,
+    Principal,
+    Scope,
+    can_reach_location,
+    require,
+)
 
 # -- the promotions every quote reads, cached per process ---------------------------------------
 
@@ -264,11 +271,8 @@ def _check_place(session: Session, principal: Principal, data: schemas.QuoteIn) 
         location = PLACES.location(session, data.location)
         if location is None:
             raise InvalidInput(f"unknown location {data.location!r}", field="location")
-        scope = principal.scope
         location_id, owner = location
-        if not scope.is_brand and not (
-            owner == scope.entity_id or location_id in (scope.location_ids or frozenset())
-        ):
+        if not can_reach_location(principal.scope, location_id, owner):
             raise Forbidden("this location is outside your scope", field="location")
 
 
@@ -527,6 +531,13 @@ def _place_names(session: Session, ctx: QuoteContext) -> dict[str, dict[str, str
     return names
 
 
+def _own_locations(scope: Scope) -> ColumnElement[bool]:
+    """The locations a scoped principal reaches: its entity's, or those it was given."""
+    return or_(
+        Location.owner_entity_id == scope.entity_id, Location.id.in_(scope.location_ids or ())
+    )
+
+
 def _plain(params: Mapping[str, object]) -> dict[str, Any]:
     """Params as JSON values: decimals as text ("20.5"), sets as sorted lists."""
     out: dict[str, Any] = {}
@@ -676,16 +687,7 @@ def release(session: Session, principal: Principal, order_ref: str) -> int:
     )
     scope = principal.scope
     if rows and not scope.is_brand:
-        own = set(
-            session.execute(
-                select(Location.code).where(
-                    or_(
-                        Location.owner_entity_id == scope.entity_id,
-                        Location.id.in_(scope.location_ids or ()),
-                    )
-                )
-            ).scalars()
-        )
+        own = set(session.execute(select(Location.code).where(_own_locations(scope))).scalars())
         if any(row.location not in own for row in rows):
             rows = []  # another entity's order: as if it did not exist
     if not rows:
@@ -1091,12 +1093,7 @@ def list_prices(
         )
     scope = principal.scope
     if not scope.is_brand:
-        own = select(Location.code).where(
-            or_(
-                Location.owner_entity_id == scope.entity_id,
-                Location.id.in_(scope.location_ids or ()),
-            )
-        )
+        own = select(Location.code).where(_own_locations(scope))
         query = query.where(or_(PriceRow.location.is_(None), PriceRow.location.in_(own)))
     return list(session.execute(query.limit(limit).offset(offset)).scalars())
 
@@ -1220,12 +1217,7 @@ def price_audit(
         .join(PricePolicy, PricePolicy.entity_id == Entity.id)
     )
     if not scope.is_brand:
-        query = query.where(
-            or_(
-                Location.owner_entity_id == scope.entity_id,
-                Location.id.in_(scope.location_ids or ()),
-            )
-        )
+        query = query.where(_own_locations(scope))
     policies = {
         row.code: FranchisePolicy(
             row.entity,
