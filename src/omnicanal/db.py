@@ -178,6 +178,7 @@ def load_all_models() -> None:
     from omnicanal.customers import models as _customers  # noqa: F401
     from omnicanal.events import models as _events  # noqa: F401
     from omnicanal.imports import models as _imports  # noqa: F401
+    from omnicanal.inventory import models as _inventory  # noqa: F401
     from omnicanal.network import models as _network  # noqa: F401
     from omnicanal.pricing import models as _pricing  # noqa: F401
     from omnicanal.security import models as _security  # noqa: F401

@@ -35,6 +35,18 @@ class Permission(StrEnum):
     PRICING_MANAGE = "pricing:manage"
     # Commit a quote's promotions and coupons to an order (a till, the web shop, an advisor).
     PRICING_REDEEM = "pricing:redeem"
+    # Stock as each location's visibility policy shows it, and availability.
+    INVENTORY_READ = "inventory:read"
+    # Feed one's own locations' stock (counts, movements) and hold units for orders.
+    INVENTORY_WRITE = "inventory:write"
+    # Every location's stock settings: visibility policy, preparation time, delivery terms.
+    INVENTORY_MANAGE = "inventory:manage"
+    # Carts, orders and returns as they stand.
+    ORDERS_READ = "orders:read"
+    # Keep carts and place orders for customers (the web shop, the app, an advisor, a till).
+    ORDERS_WRITE = "orders:write"
+    # Move an order's fulfilment along and take returns, at one's own locations.
+    ORDERS_FULFIL = "orders:fulfil"
 
 
 class Role(StrEnum):
@@ -59,6 +71,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CUSTOMERS_READ,
             Permission.CATALOG_READ,
             Permission.PRICING_READ,
+            Permission.INVENTORY_READ,
+            Permission.ORDERS_READ,
         }
     ),
     Role.PRICING_MANAGER: frozenset(
@@ -71,6 +85,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PRICING_WRITE,
             Permission.PRICING_MANAGE,
             Permission.PRICING_REDEEM,
+            Permission.INVENTORY_READ,
         }
     ),
     Role.STORE_MANAGER: frozenset(
@@ -82,6 +97,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CATALOG_READ,
             Permission.PRICING_READ,
             Permission.PRICING_REDEEM,
+            Permission.INVENTORY_READ,
+            Permission.INVENTORY_WRITE,
+            Permission.ORDERS_READ,
+            Permission.ORDERS_WRITE,
+            Permission.ORDERS_FULFIL,
         }
     ),
     Role.STORE_STAFF: frozenset(
@@ -92,6 +112,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CATALOG_READ,
             Permission.PRICING_READ,
             Permission.PRICING_REDEEM,
+            Permission.INVENTORY_READ,
+            Permission.INVENTORY_WRITE,
+            Permission.ORDERS_READ,
+            Permission.ORDERS_WRITE,
+            Permission.ORDERS_FULFIL,
         }
     ),
     Role.ADVISOR: frozenset(
@@ -102,6 +127,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CATALOG_READ,
             Permission.PRICING_READ,
             Permission.PRICING_REDEEM,
+            Permission.INVENTORY_READ,
+            Permission.ORDERS_READ,
+            Permission.ORDERS_WRITE,
         }
     ),
     Role.FRANCHISEE: frozenset(
@@ -117,6 +145,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PRICING_READ,
             Permission.PRICING_REDEEM,
             Permission.PRICING_WRITE,
+            Permission.INVENTORY_READ,
+            Permission.INVENTORY_WRITE,
+            Permission.ORDERS_READ,
+            Permission.ORDERS_WRITE,
+            Permission.ORDERS_FULFIL,
         }
     ),
     Role.FINANCE: frozenset(
@@ -125,6 +158,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EVENTS_READ,
             Permission.CATALOG_READ,
             Permission.PRICING_READ,
+            Permission.INVENTORY_READ,
+            Permission.ORDERS_READ,
         }
     ),
 }
