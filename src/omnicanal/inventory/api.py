@@ -6,10 +6,12 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
-from omnicanal.api.deps import DB, CurrentPrincipal
+from omnicanal.api.deps import DB, Credentials, CurrentPrincipal, get_principal
+from omnicanal.api.uow import finish_in_handler
 from omnicanal.catalog import service as catalog_service
 from omnicanal.errors import InvalidInput
 from omnicanal.i18n import language
@@ -162,16 +164,30 @@ def put_settings(location: str, body: schemas.SettingsIn, db: DB, principal: Cur
 
 
 @router.post("/reservations", response_model=list[schemas.ReservationOut], status_code=201)
-def post_reservation(body: schemas.ReservationIn, db: DB, principal: CurrentPrincipal):
+async def post_reservation(
+    request: Request, body: schemas.ReservationIn, credentials: Credentials
+) -> Response:
     """Hold units at a location for an order or a cart, every line or none (409
     `out_of_stock` names the line short and what is available)."""
-    skus = _skus(db, principal, body.location, body.lines, "lines")
-    lines = [(sku, line.quantity) for line, sku in zip(body.lines, skus, strict=True)]
-    service.reserve(
-        db, principal, body.location, lines, reference=body.reference,
-        ttl=timedelta(minutes=body.ttl_minutes),
-    )  # fmt: skip
-    return service.reservations_of(db, principal, body.reference)
+
+    # Every buyer of the last units asks at once: the key check, the reservation and the
+    # commit in one trip through the thread pool, so the stock row is locked no longer than
+    # the work itself.
+    def unit_of_work() -> Response:
+        principal = get_principal(request, credentials)
+        db = request.state.db
+        skus = _skus(db, principal, body.location, body.lines, "lines")
+        lines = [(sku, line.quantity) for line, sku in zip(body.lines, skus, strict=True)]
+        held = service.reserve(
+            db, principal, body.location, lines, reference=body.reference,
+            ttl=timedelta(minutes=body.ttl_minutes),
+        )  # fmt: skip
+        payload = [service.reservation_json(r) for r in held]
+        response = Response(to_json(payload), status_code=201, media_type="application/json")
+        finish_in_handler(request.scope, response)
+        return response
+
+    return await run_in_threadpool(unit_of_work)
 
 
 @router.get("/reservations/{reference}", response_model=list[schemas.ReservationOut])
