@@ -18,6 +18,7 @@ from omnicanal.i18n import language
 from omnicanal.imports.service import hold_rows
 from omnicanal.inventory import rules, schemas, service
 from omnicanal.inventory.availability import Availability, Point
+from omnicanal.inventory.visibility import Visibility
 from omnicanal.inventory.words import promise_text
 from omnicanal.security.permissions import Principal
 
@@ -213,10 +214,9 @@ def _line(text: str, i: int) -> tuple[str, int]:
 
 
 @router.get("/availability", response_model=schemas.AvailabilityOut)
-def get_availability(
+async def get_availability(
     request: Request,
-    db: DB,
-    principal: CurrentPrincipal,
+    credentials: Credentials,
     sku: Annotated[list[str], Query(description="SKU or SKU:quantity, once per line of the cart")],
     postal_code: Annotated[str | None, Query(max_length=10)] = None,
     latitude: Annotated[float | None, Query(ge=-90, le=90)] = None,
@@ -228,7 +228,7 @@ def get_availability(
         Query(description="public: what a customer is shown (the web shop, the app)"),
     ] = "caller",
     lang: Annotated[str | None, Query(description="fr or en: each promise in words")] = None,
-):
+) -> Response:
     """Where a SKU or a whole cart is available near a postal code or a point, nearest first:
     what each location holds (as its visibility policy lets the caller see it) and what it
     promises (ready in an hour, ready at a time, or a delivery date); and the home delivery."""
@@ -238,29 +238,41 @@ def get_availability(
     if (latitude is None) != (longitude is None):
         raise InvalidInput("send latitude and longitude together", field="latitude")
     near = Point(latitude, longitude) if latitude is not None and longitude is not None else None
-    found = service.find_availability(
-        db, principal, lines, near=near, postal_code=postal_code, radius_km=radius_km,
-        limit=limit, public=audience == "public",
-    )  # fmt: skip
     wanted = lang or request.headers.get("accept-language")
     words = language(wanted.split(",")[0].split(";")[0].strip()) if wanted else None
-    return Response(to_json(availability_payload(found, words)), media_type="application/json")
+
+    # Asked at every visit of a product page: the key check, the reads and the end of the
+    # unit of work in one trip through the thread pool.
+    def unit_of_work() -> Response:
+        principal = get_principal(request, credentials)
+        found = service.find_availability(
+            request.state.db, principal, lines, near=near, postal_code=postal_code,
+            radius_km=radius_km, limit=limit, public=audience == "public",
+        )  # fmt: skip
+        response = Response(
+            to_json(availability_payload(found, words)), media_type="application/json"
+        )
+        finish_in_handler(request.scope, response)
+        return response
+
+    return await run_in_threadpool(unit_of_work)
 
 
 def availability_payload(found: Availability, lang: str | None) -> dict[str, Any]:
-    return {
-        "skus": list(found.skus),
-        "locations": [
-            {
-                "location": row.location,
-                "distance_km": None if row.distance_km is None else round(row.distance_km, 2),
-                "visibility": row.visibility.value,
-                "complete": row.complete,
-                "lines": [{"sku": sku, **shown} for sku, shown in found.lines(row)],
-                "promise": row.promise,
-                "promise_text": promise_text(row.promise, lang) if lang else None,
-            }
-            for row in found.locations
-        ],
-        "home_delivery": found.home_delivery,
-    }
+    """Each location's figures in the order of `skus`: `available` (units) when the caller
+    sees them exactly, `levels` (none, low, available) when it sees bands, neither when the
+    location hides its stock."""
+    rows = []
+    for row in found.locations:
+        shown = list(row.shown) if row.shown is not None else None
+        rows.append({
+            "location": row.location,
+            "distance_km": None if row.distance_km is None else round(row.distance_km, 2),
+            "visibility": row.visibility.value,
+            "available": shown if row.visibility is Visibility.EXACT else None,
+            "levels": shown if row.visibility is Visibility.BAND else None,
+            "complete": row.complete,
+            "promise": row.promise,
+            "promise_text": promise_text(row.promise, lang) if lang else None,
+        })  # fmt: skip
+    return {"skus": list(found.skus), "locations": rows, "home_delivery": found.home_delivery}

@@ -862,15 +862,32 @@ def _load_sites(session: Session) -> tuple[list[Site], list[_Postal]]:
     return sites, places
 
 
+_ATP_SQL = (
+    "SELECT location, sku, on_hand - reserved - safety_stock FROM inventory_positions "
+    "WHERE sku IN ({marks}) AND on_hand - reserved - safety_stock > 0"
+)
+
+
 def _atp(session: Session, skus: Sequence[str]) -> dict[str, dict[str, int]]:
-    table = StockPositionRow.__table__
+    """Available-to-promise by location and SKU, where there is some. Read through the
+    driver's cursor: a cart's SKUs come back from every location (thousands of rows), and
+    SQLAlchemy's rows cost more than the query."""
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = _ATP_SQL.format(marks=", ".join([mark] * len(skus)))
+    cursor = connection.connection.cursor()  # the session's own transaction
+    try:
+        cursor.execute(sql, list(skus))
+        found = cursor.fetchall()
+    finally:
+        cursor.close()
     out: dict[str, dict[str, int]] = {}
-    statement = select(
-        table.c.location, table.c.sku, table.c.on_hand - table.c.reserved - table.c.safety_stock
-    ).where(table.c.sku.in_(list(skus)))
-    for location, sku, available in session.execute(statement):
-        if available > 0:
-            out.setdefault(location, {})[sku] = available
+    for location, sku, available in found:
+        held = out.get(location)
+        if held is None:
+            out[location] = {sku: available}
+        else:
+            held[sku] = available
     return out
 
 
