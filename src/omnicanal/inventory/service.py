@@ -703,19 +703,23 @@ def consume(
     movement per SKU takes the units off hand. Again, nothing."""
     require(principal, Permission.INVENTORY_WRITE)
     now = now or utcnow()
-    closed = _close_reservations(
-        session, _active(session, principal, reference, location), "consumed", now
-    )
     by_location: dict[str, list[ReservationRow]] = {}
-    for row in closed:
+    for row in _active(session, principal, reference, location):
         by_location.setdefault(row.location, []).append(row)
+    closed: list[ReservationRow] = []
     for code, rows in sorted(by_location.items()):
+        # the location first, as every feed takes it, then its positions: no deadlock
+        # between a consumption and a feed of the same location
+        _lock_location(session, code)
+        done = _close_reservations(session, rows, "consumed", now)
         movements = [
             rules.Movement(f"{reference}:{r.id}", code, r.sku, -r.quantity, "sale", now)
-            for r in rows
+            for r in done
         ]
         refs = {m.id: reference for m in movements}
-        _record_movements(session, _place(session, code), movements, refs)
+        if movements:
+            _record_movements(session, _place(session, code), movements, refs)
+        closed.extend(done)
     return len(closed)
 
 
