@@ -8,12 +8,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy import select
 
 from omnicanal.catalog import service as catalog_service
 from omnicanal.errors import DomainError
 from omnicanal.inventory import service
 from omnicanal.inventory.words import promise_text
 from omnicanal.network import service as network_service
+from omnicanal.network.models import Location
 from omnicanal.network.schemas import LocationFilter
 from omnicanal.security.permissions import Permission, Principal
 from omnicanal.web.auth import requires
@@ -67,7 +69,12 @@ def stock_page(
     if sku and here:
         position = service.location_positions(db, principal, here, skus=[sku])
         found_near = service.stock_near(db, principal, sku, here, limit=NEARBY + 1)
-        names = {s.code: s.name for s in stores}
+        near_codes = [row.location for row in found_near.locations]
+        names = dict(
+            db.execute(select(Location.code, Location.name).where(Location.code.in_(near_codes)))
+            .tuples()
+            .all()
+        )
         for row in found_near.locations:
             if row.location == here:
                 continue
