@@ -109,7 +109,8 @@ class _PromotionCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_database: dict[str, tuple[str, PromotionSet]] = {}
-        self._counts: dict[str, tuple[float, dict[str, tuple[int, int]]]] = {}
+        # database -> (when read, uses by promotion, budget spent by promotion)
+        self._counts: dict[str, tuple[float, dict[str, int], dict[str, int]]] = {}
         self._checked: dict[str, float] = {}  # database -> when its version was last read
 
     def changed(self) -> None:
@@ -141,23 +142,26 @@ class _PromotionCache:
             self._by_database[key] = (version or "", promotions)
         return promotions
 
-    def counts(self, session: Session) -> dict[str, tuple[int, int]]:
-        """Uses and budget spent of every active promotion with a limit or a budget, loaded
-        again when older than `COUNTS_MAX_AGE` or after a redemption in this process."""
+    def counts(self, session: Session) -> tuple[dict[str, int], dict[str, int]]:
+        """Uses and budget spent (by promotion id) of every active promotion with a limit or a
+        budget, loaded again when older than `COUNTS_MAX_AGE` or after a redemption in this
+        process. Kept as the two mappings `Usage` takes, which quotes share and never change:
+        about 1 300 entries, too many to copy per quote."""
         key = str(session.get_bind().url)
         hit = self._counts.get(key)
         now = time.monotonic()
         if hit is not None and now - hit[0] < COUNTS_MAX_AGE:
-            return hit[1]
+            return hit[1], hit[2]
         rows = session.execute(
             select(PromotionRow.id, PromotionRow.uses, PromotionRow.budget_spent).where(
                 PromotionRow.status == "active",
                 or_(PromotionRow.max_uses.is_not(None), PromotionRow.budget.is_not(None)),
             )
-        )
-        counts = {row.id: (row.uses, row.budget_spent) for row in rows}
-        self._counts[key] = (now, counts)
-        return counts
+        ).all()
+        uses = {row.id: row.uses for row in rows}
+        spent = {row.id: row.budget_spent for row in rows}
+        self._counts[key] = (now, uses, spent)
+        return uses, spent
 
     def forget_counts(self) -> None:
         self._counts.clear()
@@ -206,16 +210,15 @@ def _usage(
             {row.promotion_id for row in coupons.values()},
         )
         limited = [p.id for p in candidates if p.max_uses is not None or p.budget is not None]
-        counts = {
-            row.id: (row.uses, row.budget_spent)
-            for row in session.execute(
-                select(PromotionRow.id, PromotionRow.uses, PromotionRow.budget_spent).where(
-                    PromotionRow.id.in_(limited)
-                )
+        rows = session.execute(
+            select(PromotionRow.id, PromotionRow.uses, PromotionRow.budget_spent).where(
+                PromotionRow.id.in_(limited)
             )
-        } if limited else {}  # fmt: skip
+        ).all() if limited else []  # fmt: skip
+        uses = {row.id: row.uses for row in rows}
+        spent = {row.id: row.budget_spent for row in rows}
     else:
-        counts = PROMOTIONS.counts(session)
+        uses, spent = PROMOTIONS.counts(session)
     customer_uses: dict[str, int] = {}
     if ctx.customer_id is not None:
         rows = session.execute(
@@ -225,9 +228,9 @@ def _usage(
         )
         customer_uses = {promotion_id: count for promotion_id, count in rows}
     return Usage(
-        uses={key: value[0] for key, value in counts.items()},
+        uses=uses,
         customer_uses=customer_uses,
-        budget_spent={key: value[1] for key, value in counts.items()},
+        budget_spent=spent,
         coupon_redemptions={code: row.redemptions for code, row in coupons.items()},
     )
 
