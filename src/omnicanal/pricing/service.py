@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import ColumnElement
 
 from omnicanal.catalog import rules as catalog_rules
@@ -221,11 +222,7 @@ def _usage(
         uses, spent = PROMOTIONS.counts(session)
     customer_uses: dict[str, int] = {}
     if ctx.customer_id is not None:
-        rows = session.execute(
-            select(CustomerUse.promotion_id, CustomerUse.uses).where(
-                CustomerUse.customer_id == ctx.customer_id
-            )
-        )
+        rows = _read(session, _CUSTOMER_USES, {"customer_id": ctx.customer_id})
         customer_uses = {promotion_id: count for promotion_id, count in rows}
     return Usage(
         uses=uses,
@@ -233,6 +230,11 @@ def _usage(
         budget_spent=spent,
         coupon_redemptions={code: row.redemptions for code, row in coupons.items()},
     )
+
+
+_CUSTOMER_USES = select(CustomerUse.promotion_id, CustomerUse.uses).where(
+    CustomerUse.customer_id == bindparam("customer_id")
+)
 
 
 class _Places:
@@ -305,13 +307,11 @@ def _products(
                     field=f"lines[{i}].code",
                 )
             skus[i] = t.sku
-    columns = select(Product.sku, Product.gtin, Product.brand, Product.status, Category.code)
-    columns = columns.outerjoin(Category, Category.id == Product.category_id)
     rows = []  # one statement per kind of key: an OR of the two would not use the indexes
     if skus:
-        rows += session.execute(columns.where(Product.sku.in_(set(skus.values())))).all()
+        rows += _read(session, _PRODUCTS_BY_SKU, {"keys": list(set(skus.values()))})
     if gtins:
-        rows += session.execute(columns.where(Product.gtin.in_(set(gtins.values())))).all()
+        rows += _read(session, _PRODUCTS_BY_GTIN, {"keys": list(set(gtins.values()))})
     by_sku = {r.sku: r for r in rows}
     by_gtin = {r.gtin: r for r in rows if r.gtin}
     out = []
@@ -337,26 +337,46 @@ def _price_rows(
     channel: str,
     location: str | None,
 ) -> list[Price]:
-    rows = session.execute(
-        select(*_PRICE_COLUMNS).where(
-            PriceRow.sku.in_(skus),
-            PriceRow.currency == currency,
-            or_(PriceRow.valid_from.is_(None), PriceRow.valid_from <= at),
-            or_(PriceRow.valid_until.is_(None), PriceRow.valid_until > at),
-            or_(PriceRow.channel.is_(None), PriceRow.channel == channel),
-            or_(PriceRow.location.is_(None), PriceRow.location == location)
-            if location is not None
-            else PriceRow.location.is_(None),
-        )
-    )
-    return [_price(row) for row in rows]
+    """The rows of `skus` that may apply at `at` on the channel, at the location (or the
+    brand's rows only, without one)."""
+    params = {"skus": list(skus), "currency": currency, "at": at, "channel": channel}
+    if location is None:
+        return [_price(row) for row in _read(session, _BRAND_PRICES_AT, params)]
+    params["location"] = location
+    return [_price(row) for row in _read(session, _PRICES_AT_LOCATION, params)]
 
+
+def _read(session: Session, statement: Executable, params: dict[str, Any]) -> Sequence[Any]:
+    """The rows of a statement built once, run on the session's connection. Each quote runs
+    several: building them each time, and the ORM's layers on top of Core, cost more than the
+    database took to answer (SQLAlchemy's compiled cache still needs a built statement)."""
+    if session.autoflush:
+        session.flush()  # as `session.execute` would
+    return session.connection().execute(statement, params).all()
+
+
+_PRODUCT_COLUMNS = select(
+    Product.sku, Product.gtin, Product.brand, Product.status, Category.code
+).outerjoin(Category, Category.id == Product.category_id)
+_PRODUCTS_BY_SKU = _PRODUCT_COLUMNS.where(Product.sku.in_(bindparam("keys", expanding=True)))
+_PRODUCTS_BY_GTIN = _PRODUCT_COLUMNS.where(Product.gtin.in_(bindparam("keys", expanding=True)))
 
 _PRICE_COLUMNS = (
     PriceRow.id, PriceRow.sku, PriceRow.amount_minor, PriceRow.currency, PriceRow.channel,
     PriceRow.location, PriceRow.segment, PriceRow.valid_from, PriceRow.valid_until,
     PriceRow.price_list,
 )  # fmt: skip
+_PRICES_AT = select(*_PRICE_COLUMNS).where(
+    PriceRow.sku.in_(bindparam("skus", expanding=True)),
+    PriceRow.currency == bindparam("currency"),
+    or_(PriceRow.valid_from.is_(None), PriceRow.valid_from <= bindparam("at")),
+    or_(PriceRow.valid_until.is_(None), PriceRow.valid_until > bindparam("at")),
+    or_(PriceRow.channel.is_(None), PriceRow.channel == bindparam("channel")),
+)
+_BRAND_PRICES_AT = _PRICES_AT.where(PriceRow.location.is_(None))
+_PRICES_AT_LOCATION = _PRICES_AT.where(
+    or_(PriceRow.location.is_(None), PriceRow.location == bindparam("location"))
+)
 
 
 def _price(row: Any) -> Price:
