@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -417,8 +417,13 @@ def price_quote(
     were saved and active, replacing the promotion of the same id."""
     require(principal, Permission.PRICING_READ)
     at = data.at or utcnow()
-    if at.utcoffset() is None:
+    offset = at.utcoffset()
+    if offset is None:
         raise InvalidInput("the instant must carry its time zone", field="at")
+    # The same instant and offset in the standard library's zone: the engine compares it with
+    # the dates of every candidate promotion and price, each comparison about 20 times slower
+    # with pydantic's `TzInfo` (it asks both offsets) than with the `UTC` of the stored dates.
+    at = at.replace(tzinfo=UTC if not offset else timezone(offset))
     _check_place(session, principal, data)
     products = _products(session, principal, data)
     segments = frozenset(data.segments)
