@@ -566,13 +566,18 @@ def _own_locations(scope: Scope) -> ColumnElement[bool]:
     )
 
 
+_SETS = (frozenset, set)
+
+
 def _plain(params: Mapping[str, object]) -> dict[str, Any]:
     """Params as JSON values: decimals as text ("20.5"), sets as sorted lists."""
     out: dict[str, Any] = {}
     for key, value in params.items():
-        if isinstance(value, Decimal):
+        if type(value) is str:  # most of a quote's: about a hundred refusals name promotions
+            pass
+        elif isinstance(value, Decimal):
             value = str(value)
-        elif isinstance(value, frozenset | set):
+        elif isinstance(value, _SETS):  # a tuple: `frozenset | set` is a new union per call
             value = sorted(value)
         elif isinstance(value, tuple):
             value = [sorted(v) if isinstance(v, frozenset) else v for v in value]
