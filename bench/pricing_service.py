@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import hashlib
-import json
 import pstats
 import random
 import statistics
@@ -28,9 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from api_latency import prepare_database
-from pricing_http import bodies, load
-from pricing_quote import catalogue, promotions
+from pricing_http import _drop_schema, bodies, prepare
 
 
 def run(url: str, token: str, carts: list[str], n: int, profile: bool) -> None:
@@ -89,29 +85,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
-    if args.database_url:
-        url = args.database_url
-        rng = random.Random(args.seed)
-        products = catalogue(rng, args.products)
-        promos = promotions(rng, args.promotions, products)
-        token = json.loads(Path(_token_file(url)).read_text())["token"]
-    else:
-        data_dir = Path(tempfile.mkdtemp(prefix="pricing_service_"))
-        url = prepare_database(args.backend, data_dir)
-        token, products, promos = load(url, args.products, args.promotions, args.seed)
-        if args.keep:
-            Path(_token_file(url)).write_text(json.dumps({"token": token}))
-            print(f"kept: --database-url '{url}'")
-    carts = bodies(random.Random(args.seed + 1), products, promos, 200)
-    run(url, token, carts, args.quotes, args.profile)
-
-
-def _token_file(url: str) -> str:
-    """Where a kept database's API key is written (beside a SQLite file, else in /tmp)."""
-    if url.startswith("sqlite:///"):
-        return url.removeprefix("sqlite:///") + ".token.json"
-    digest = hashlib.sha256(url.encode()).hexdigest()[:12]
-    return str(Path(tempfile.gettempdir()) / f"pricing_service_{digest}.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        url, token, products, promos = prepare(args, Path(tmp))
+        carts = bodies(random.Random(args.seed + 1), products, promos, 200)
+        try:
+            run(url, token, carts, args.quotes, args.profile)
+        finally:
+            if not (args.keep or args.database_url):
+                _drop_schema(url)
 
 
 if __name__ == "__main__":
