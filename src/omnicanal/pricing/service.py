@@ -17,6 +17,7 @@ import secrets
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timezone
@@ -102,6 +103,19 @@ def _category_path(code: str | None) -> str:
     return code.replace(".", "/") if code else ""
 
 
+_DATABASES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def _database(session: Session) -> str:
+    """The URL of the session's database, which keys the per-process caches (rendering it
+    takes 20 µs, and a quote asks several times)."""
+    bind = session.get_bind()
+    key = _DATABASES.get(bind)
+    if key is None:
+        key = _DATABASES[bind] = str(bind.url)
+    return key
+
+
 COUNTS_MAX_AGE = 1.0  # seconds a plain quote may read usage counts this old
 VERSION_MAX_AGE = 1.0  # seconds before another process's promotion change is seen
 
@@ -122,7 +136,7 @@ class _PromotionCache:
         """The active promotions, indexed. The version row is read again when the last read
         is `VERSION_MAX_AGE` old (a change made by another process shows within a second) or
         after a change made by this one."""
-        key = str(session.get_bind().url)
+        key = _database(session)
         hit = self._by_database.get(key)
         now = time.monotonic()
         if hit is not None and now - self._checked.get(key, -VERSION_MAX_AGE) < VERSION_MAX_AGE:
@@ -148,19 +162,14 @@ class _PromotionCache:
         budget, loaded again when older than `COUNTS_MAX_AGE` or after a redemption in this
         process. Kept as the two mappings `Usage` takes, which quotes share and never change:
         about 1 300 entries, too many to copy per quote."""
-        key = str(session.get_bind().url)
+        key = _database(session)
         hit = self._counts.get(key)
         now = time.monotonic()
         if hit is not None and now - hit[0] < COUNTS_MAX_AGE:
             return hit[1], hit[2]
-        rows = session.execute(
-            select(PromotionRow.id, PromotionRow.uses, PromotionRow.budget_spent).where(
-                PromotionRow.status == "active",
-                or_(PromotionRow.max_uses.is_not(None), PromotionRow.budget.is_not(None)),
-            )
-        ).all()
-        uses = {row.id: row.uses for row in rows}
-        spent = {row.id: row.budget_spent for row in rows}
+        rows = _read(session, _LIMITED_COUNTS, {})
+        uses = {promotion_id: count for promotion_id, count, _ in rows}
+        spent = {promotion_id: amount for promotion_id, _, amount in rows}
         self._counts[key] = (now, uses, spent)
         return uses, spent
 
@@ -169,11 +178,15 @@ class _PromotionCache:
 
     def current(self, session: Session) -> PromotionSet:
         """The set the last `get` of this database gave (what a quote just ran against)."""
-        hit = self._by_database.get(str(session.get_bind().url))
+        hit = self._by_database.get(_database(session))
         return hit[1] if hit is not None else self.get(session)
 
 
 PROMOTIONS = _PromotionCache()
+_LIMITED_COUNTS = select(PromotionRow.id, PromotionRow.uses, PromotionRow.budget_spent).where(
+    PromotionRow.status == "active",
+    or_(PromotionRow.max_uses.is_not(None), PromotionRow.budget.is_not(None)),
+)
 
 
 # -- the quote ----------------------------------------------------------------------------------
@@ -246,7 +259,7 @@ class _Places:
         self.locations: dict[tuple[str, str], tuple[str, str]] = {}
 
     def channel_exists(self, session: Session, code: str) -> bool:
-        key = (str(session.get_bind().url), code)
+        key = (_database(session), code)
         if key not in self.channels:
             if session.execute(select(Channel.id).where(Channel.code == code)).first() is None:
                 return False
@@ -255,7 +268,7 @@ class _Places:
 
     def location(self, session: Session, code: str) -> tuple[str, str] | None:
         """(id, owner entity id) of a location code."""
-        key = (str(session.get_bind().url), code)
+        key = (_database(session), code)
         if key not in self.locations:
             row = session.execute(
                 select(Location.id, Location.owner_entity_id).where(Location.code == code)
