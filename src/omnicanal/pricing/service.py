@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
@@ -295,9 +295,11 @@ def _check_place(session: Session, principal: Principal, data: schemas.QuoteIn) 
 
 
 def _products(
-    session: Session, principal: Principal, data: schemas.QuoteIn
-) -> list[tuple[str, str | None, str]]:
-    """(sku, brand, category path) of each line, whichever way the line names its product."""
+    session: Session, principal: Principal, data: schemas.QuoteIn, at: datetime
+) -> tuple[list[tuple[str, str | None, str]], list[Price]]:
+    """(sku, brand, category path) of each line, whichever way the line names its product,
+    and the price rows of those products that may apply at `at` on the quote's channel and
+    location (the brand's rows only, without one): both in one statement."""
     gtins: dict[int, str] = {}
     local: dict[int, str] = {}
     for i, line in enumerate(data.lines):
@@ -320,11 +322,17 @@ def _products(
                     field=f"lines[{i}].code",
                 )
             skus[i] = t.sku
+    params = {"currency": data.currency, "at": at, "channel": data.channel}
+    local_prices = data.location is not None
+    if local_prices:
+        params["location"] = data.location
     rows = []  # one statement per kind of key: an OR of the two would not use the indexes
     if skus:
-        rows += _read(session, _PRODUCTS_BY_SKU, {"keys": list(set(skus.values()))})
+        statement = _PRODUCT_PRICES[False, local_prices]
+        rows += _read(session, statement, {**params, "keys": list(set(skus.values()))})
     if gtins:
-        rows += _read(session, _PRODUCTS_BY_GTIN, {"keys": list(set(gtins.values()))})
+        statement = _PRODUCT_PRICES[True, local_prices]
+        rows += _read(session, statement, {**params, "keys": list(set(gtins.values()))})
     by_sku = {r.sku: r for r in rows}
     by_gtin = {r.gtin: r for r in rows if r.gtin}
     out = []
@@ -339,7 +347,9 @@ def _products(
                 f"{row.sku} is {row.status}, no longer sold", field=f"lines[{i}].{name}"
             )
         out.append((row.sku, row.brand, _category_path(row.code)))
-    return out
+    # a product with several rows comes once per row: a SKU named by both ways, twice each
+    prices = {row.id: _price(row) for row in rows if row.id is not None}
+    return out, list(prices.values())
 
 
 def _price_rows(
@@ -368,28 +378,41 @@ def _read(session: Session, statement: Executable, params: dict[str, Any]) -> Se
     return session.connection().execute(statement, params).all()
 
 
-_PRODUCT_COLUMNS = select(
-    Product.sku, Product.gtin, Product.brand, Product.status, Category.code
-).outerjoin(Category, Category.id == Product.category_id)
-_PRODUCTS_BY_SKU = _PRODUCT_COLUMNS.where(Product.sku.in_(bindparam("keys", expanding=True)))
-_PRODUCTS_BY_GTIN = _PRODUCT_COLUMNS.where(Product.gtin.in_(bindparam("keys", expanding=True)))
-
 _PRICE_COLUMNS = (
     PriceRow.id, PriceRow.sku, PriceRow.amount_minor, PriceRow.currency, PriceRow.channel,
     PriceRow.location, PriceRow.segment, PriceRow.valid_from, PriceRow.valid_until,
     PriceRow.price_list,
 )  # fmt: skip
-_PRICES_AT = select(*_PRICE_COLUMNS).where(
-    PriceRow.sku.in_(bindparam("skus", expanding=True)),
+# the rows that may apply at `at` on `channel`: with `location`, its rows and the brand's
+_PRICE_AT = (
     PriceRow.currency == bindparam("currency"),
     or_(PriceRow.valid_from.is_(None), PriceRow.valid_from <= bindparam("at")),
     or_(PriceRow.valid_until.is_(None), PriceRow.valid_until > bindparam("at")),
     or_(PriceRow.channel.is_(None), PriceRow.channel == bindparam("channel")),
 )
-_BRAND_PRICES_AT = _PRICES_AT.where(PriceRow.location.is_(None))
-_PRICES_AT_LOCATION = _PRICES_AT.where(
-    or_(PriceRow.location.is_(None), PriceRow.location == bindparam("location"))
+_BRAND_ROW = PriceRow.location.is_(None)
+_LOCAL_OR_BRAND_ROW = or_(PriceRow.location.is_(None), PriceRow.location == bindparam("location"))
+_PRICES_AT = select(*_PRICE_COLUMNS).where(
+    PriceRow.sku.in_(bindparam("skus", expanding=True)), *_PRICE_AT
 )
+_BRAND_PRICES_AT = _PRICES_AT.where(_BRAND_ROW)
+_PRICES_AT_LOCATION = _PRICES_AT.where(_LOCAL_OR_BRAND_ROW)
+# (by GTIN, with a location) -> the products of the keys with their price rows (none: a row
+# of NULL price columns)
+_PRODUCT_PRICES = {
+    (by_gtin, local): select(
+        Product.sku, Product.gtin, Product.brand, Product.status, Category.code,
+        *(c for c in _PRICE_COLUMNS if c is not PriceRow.sku),
+    )
+    .outerjoin(Category, Category.id == Product.category_id)
+    .outerjoin(
+        PriceRow,
+        and_(PriceRow.sku == Product.sku, *_PRICE_AT, _LOCAL_OR_BRAND_ROW if local else _BRAND_ROW),
+    )
+    .where((Product.gtin if by_gtin else Product.sku).in_(bindparam("keys", expanding=True)))
+    for by_gtin in (False, True)
+    for local in (False, True)
+}  # fmt: skip
 
 
 def _price(row: Any) -> Price:
@@ -438,13 +461,9 @@ def price_quote(
     # with pydantic's `TzInfo` (it asks both offsets) than with the `UTC` of the stored dates.
     at = at.replace(tzinfo=UTC if not offset else timezone(offset))
     _check_place(session, principal, data)
-    products = _products(session, principal, data)
+    products, prices = _products(session, principal, data, at)
     segments = frozenset(data.segments)
-    book = PriceBook(
-        _price_rows(
-            session, {p[0] for p in products}, data.currency, at, data.channel, data.location
-        )
-    )
+    book = PriceBook(prices)
     price_ctx = PriceContext(at, data.currency, data.channel, data.location, segments)
     lines, used, matched = [], [], []
     for i, ((sku, brand, category), line) in enumerate(zip(products, data.lines, strict=True)):
