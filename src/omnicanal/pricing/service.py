@@ -333,22 +333,30 @@ def _products(
     if gtins:
         statement = _PRODUCT_PRICES[True, local_prices]
         rows += _read(session, statement, {**params, "keys": list(set(gtins.values()))})
-    by_sku = {r.sku: r for r in rows}
-    by_gtin = {r.gtin: r for r in rows if r.gtin}
+    # by position: a Row's attributes cost a microsecond each, and a quote reads ~40 rows
+    products: dict[str, tuple[str, str | None, str, str]] = {}  # sku -> (sku, brand, path, status)
+    by_gtin: dict[str, tuple[str, str | None, str, str]] = {}
+    prices: dict[str, Price] = {}  # a product comes once per price row, twice if named both ways
+    for sku, gtin, brand, status, code, price_id, *price in rows:
+        product = products.get(sku)
+        if product is None:
+            product = products[sku] = (sku, brand, _category_path(code), status)
+            if gtin:
+                by_gtin[gtin] = product
+        if price_id is not None and price_id not in prices:
+            prices[price_id] = Price(price_id, sku, *price)
     out = []
     for i, line in enumerate(data.lines):
-        row = by_gtin.get(gtins[i]) if i in gtins else by_sku.get(skus[i])
+        found = by_gtin.get(gtins[i]) if i in gtins else products.get(skus[i])
         name = "gtin" if i in gtins else "code" if i in local else "sku"
-        if row is None:
+        if found is None:
             given = getattr(line, name)
             raise InvalidInput(f"no product with {name} {given!r}", field=f"lines[{i}].{name}")
-        if row.status != "active":
+        if found[3] != "active":
             raise InvalidInput(
-                f"{row.sku} is {row.status}, no longer sold", field=f"lines[{i}].{name}"
+                f"{found[0]} is {found[3]}, no longer sold", field=f"lines[{i}].{name}"
             )
-        out.append((row.sku, row.brand, _category_path(row.code)))
-    # a product with several rows comes once per row: a SKU named by both ways, twice each
-    prices = {row.id: _price(row) for row in rows if row.id is not None}
+        out.append(found[:3])
     return out, list(prices.values())
 
 
@@ -398,11 +406,12 @@ _PRICES_AT = select(*_PRICE_COLUMNS).where(
 _BRAND_PRICES_AT = _PRICES_AT.where(_BRAND_ROW)
 _PRICES_AT_LOCATION = _PRICES_AT.where(_LOCAL_OR_BRAND_ROW)
 # (by GTIN, with a location) -> the products of the keys with their price rows (none: a row
-# of NULL price columns)
+# of NULL price columns), the price's columns in the order of `Price`'s fields
 _PRODUCT_PRICES = {
     (by_gtin, local): select(
-        Product.sku, Product.gtin, Product.brand, Product.status, Category.code,
-        *(c for c in _PRICE_COLUMNS if c is not PriceRow.sku),
+        Product.sku, Product.gtin, Product.brand, Product.status, Category.code, PriceRow.id,
+        PriceRow.amount_minor, PriceRow.currency, PriceRow.channel, PriceRow.location,
+        PriceRow.segment, PriceRow.valid_from, PriceRow.valid_until, PriceRow.price_list,
     )
     .outerjoin(Category, Category.id == Product.category_id)
     .outerjoin(
