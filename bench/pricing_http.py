@@ -3,6 +3,7 @@ promotions over 100 000 products, on the production server settings.
 
     .venv/bin/python bench/pricing_http.py [--backend postgresql|sqlite] [--workers 2]
         [--products 100000] [--promotions 2000] [--seconds 20] [--connections 16]
+        [--keep | --database-url URL]
 
 Loads the catalogue (categories three levels deep, 200 brands), one base price per product and
 a channel price for one product in ten through `pricing.service.set_prices`, and the
@@ -11,12 +12,15 @@ promotions of `bench/pricing_quote.py` (same mix of kinds and targets) through
 (uvicorn, uvloop and httptools, no access log) and loads it with `wrk` (Debian's package:
 one thread, so that the load generator takes little of the two cores) posting 200 different
 carts in turn, each on a channel and for a segment or loyalty tier drawn at random.
-Reports quotes per second, p50 and p99, and checks every answer was a 200.
+Reports quotes per second, p50 and p99, and checks every answer was a 200. Loading takes a
+minute or two: `--keep` keeps the database and prints its URL, for `--database-url` (here and in
+`bench/pricing_service.py`) to skip the loading on the next runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -164,13 +168,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database-url", help="a database loaded by an earlier --keep run")
+    parser.add_argument("--keep", action="store_true", help="keep the loaded database")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("this benchmark needs wrk: apt-get install wrk")
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
-        url = prepare_database(args.backend, data_dir)
-        token, products, promos = load(url, args.products, args.promotions, args.seed)
+        url, token, products, promos = prepare(args, data_dir)
         carts = bodies(random.Random(args.seed + 1), products, promos, 200)
         env = {**os.environ, "OMNICANAL_DATA_DIR": str(data_dir), "OMNICANAL_DATABASE_URL": url,
                "OMNICANAL_RUN_DISPATCHER": "false", "OMNICANAL_SECRET_KEY": "bench"}  # fmt: skip
@@ -219,7 +224,36 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=20)
-            _drop_schema(url)
+            if not (args.keep or args.database_url):
+                _drop_schema(url)
+
+
+def prepare(args: argparse.Namespace, data_dir: Path) -> tuple[str, str, list, list]:
+    """The database's URL, the API key, the products and promotions: loaded now, or those of
+    `--database-url` (loaded by a `--keep` run with the same sizes and seed: generated again,
+    the same)."""
+    if args.database_url:
+        rng = random.Random(args.seed)
+        products = catalogue(rng, args.products)
+        promos = promotions(rng, args.promotions, products)
+        token = json.loads(Path(token_file(args.database_url)).read_text())["token"]
+        return args.database_url, token, products, promos
+    if args.keep:  # a SQLite file outlives the temporary directory
+        data_dir = Path(tempfile.mkdtemp(prefix="pricing_bench_"))
+    url = prepare_database(args.backend, data_dir)
+    token, products, promos = load(url, args.products, args.promotions, args.seed)
+    if args.keep:
+        Path(token_file(url)).write_text(json.dumps({"token": token}))
+        print(f"kept: --database-url '{url}'")
+    return url, token, products, promos
+
+
+def token_file(url: str) -> str:
+    """Where a kept database's API key is written (beside a SQLite file, else in /tmp)."""
+    if url.startswith("sqlite:///"):
+        return url.removeprefix("sqlite:///") + ".token.json"
+    digest = hashlib.sha256(url.encode()).hexdigest()[:12]
+    return str(Path(tempfile.gettempdir()) / f"pricing_bench_{digest}.json")
 
 
 def _drop_schema(url: str) -> None:

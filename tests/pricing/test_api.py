@@ -4,7 +4,7 @@ franchise policy, promotions and coupons, the quote, redemptions and their limit
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -379,6 +379,40 @@ def test_a_single_use_coupon_is_redeemed_once_under_concurrency(
     assert coupon[0]["redemptions"] == 1
     promotion = client.get("/api/v1/pricing/promotions/ONCE", headers=admin_headers).json()
     assert promotion["uses"] == 1
+
+
+def test_a_product_named_by_sku_and_by_gtin_in_one_cart_is_priced_alike(
+    client, priced, admin_headers
+):
+    """The lines' products and their price rows come in one read: a product named both ways
+    comes twice, its rows must count once; a store's row beats the channel's and the brand's,
+    another store's row and an ended row never apply; the instant keeps its offset."""
+    rows = [
+        {"sku": "SAC-1", "amount": 10500, "location": "FRA-01", "valid_from": PAST},
+        {"sku": "SAC-1", "amount": 9900, "location": "FRB-01", "valid_from": PAST},
+        {"sku": "ROBE-1", "amount": 4000, "valid_from": PAST,
+         "valid_until": (NOW - timedelta(days=1)).isoformat()},
+    ]  # fmt: skip
+    response = client.post("/api/v1/pricing/prices", json=rows, headers=admin_headers)
+    assert response.status_code == 201, response.text
+    lines = [{"sku": "SAC-1", "quantity": 1}, {"gtin": _gtin(4), "quantity": 2},
+             {"gtin": _gtin(1), "quantity": 1}, {"sku": "ROBE-1", "quantity": 1}]  # fmt: skip
+    at = NOW.astimezone(timezone(timedelta(hours=1))).isoformat()  # 16:00+01:00
+    store = _quote(client, admin_headers, lines, channel="web", location="FRA-01", at=at).json()
+    assert store["at"] == "2026-12-03T16:00:00+01:00"
+    assert [(x["sku"], x["unit_price"], x["price"]["matched"]) for x in store["lines"]] == [
+        ("SAC-1", 10500, ["location"]), ("SAC-1", 10500, ["location"]),
+        ("ROBE-1", 5000, []), ("ROBE-1", 5000, [])]  # fmt: skip
+    web = _quote(client, admin_headers, lines, channel="web").json()
+    assert [x["unit_price"] for x in web["lines"]] == [11000, 11000, 5000, 5000]
+    assert web["at"] == "2026-12-03T15:00:00Z"
+    product = client.get("/api/v1/products", params={"sku": "ROBE-1"}, headers=admin_headers)
+    product_id = product.json()[0]["id"]
+    client.patch(f"/api/v1/products/{product_id}", json={"status": "discontinued"},
+                 headers=admin_headers)  # fmt: skip
+    gone = _quote(client, admin_headers, lines, channel="web")
+    assert gone.status_code == 422 and gone.json()["field"] == "lines[2].gtin"
+    assert "ROBE-1 is discontinued" in gone.json()["detail"]
 
 
 def test_quote_at_a_future_instant_sees_a_scheduled_price(client, priced, admin_headers):

@@ -7,8 +7,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request, Response
 from pydantic_core import to_json
+from starlette.concurrency import run_in_threadpool
 
-from omnicanal.api.deps import DB, CurrentPrincipal
+from omnicanal.api.deps import DB, Credentials, CurrentPrincipal, get_principal
+from omnicanal.api.uow import finish_in_handler
 from omnicanal.i18n import language
 from omnicanal.pricing import schemas, service
 from omnicanal.pricing.engine import LoyaltyRules
@@ -42,16 +44,27 @@ Lang = Annotated[
 
 
 @router.post("/quote", response_model=schemas.QuoteOut)
-def quote(
-    body: schemas.QuoteIn, request: Request, db: DB, principal: CurrentPrincipal, lang: Lang = None
-):
+async def quote(
+    body: schemas.QuoteIn, request: Request, credentials: Credentials, lang: Lang = None
+) -> Response:
     """Price a cart on a channel (and location, for a customer): unit and line prices, every
     promotion applied with its reason, what was refused and why, totals, points to earn."""
-    priced = service.price_quote(db, principal, body, loyalty=LOYALTY)
-    payload = service.quote_payload(priced, db, _locale(request, lang))
-    # Built from the engine's checked figures: sent as it is rather than validated again as the
-    # response model (every till, the web shop and the app ask for a quote at each change).
-    return Response(to_json(payload), media_type="application/json")
+    locale = _locale(request, lang)
+
+    # Every till, the web shop and the app ask for a quote at each change of a cart: the key
+    # check, the quote and the end of the transaction in one trip through the thread pool (a
+    # sync dependency, a sync handler and the middleware's commit would take three).
+    def unit_of_work() -> Response:
+        db = request.state.db
+        priced = service.price_quote(db, get_principal(request, credentials), body, loyalty=LOYALTY)
+        payload = service.quote_payload(priced, db, locale)
+        # Built from the engine's checked figures: sent as it is rather than validated again
+        # as the response model.
+        response = Response(to_json(payload), media_type="application/json")
+        finish_in_handler(request.scope, response)
+        return response
+
+    return await run_in_threadpool(unit_of_work)
 
 
 @router.post("/redemptions", response_model=schemas.RedemptionOut, status_code=201)

@@ -44,9 +44,10 @@ def check_currency(currency: str, field_name: str) -> None:
 
 
 def _check_window(start: datetime | None, end: datetime | None, prefix: str = "") -> None:
-    for name, value in ((f"{prefix}valid_from", start), (f"{prefix}valid_until", end)):
+    # every price row a quote reads is built and checked: the field names only when one is wrong
+    for name, value in (("valid_from", start), ("valid_until", end)):
         if value is not None and value.utcoffset() is None:
-            raise InvalidPrice("a date must carry its time zone", field=name)
+            raise InvalidPrice("a date must carry its time zone", field=prefix + name)
     if start is not None and end is not None and end <= start:
         raise InvalidPrice("ends before it starts", field=f"{prefix}valid_until")
 

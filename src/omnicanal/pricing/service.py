@@ -17,15 +17,17 @@ import secrets
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import ColumnElement
 
 from omnicanal.catalog import rules as catalog_rules
@@ -101,6 +103,19 @@ def _category_path(code: str | None) -> str:
     return code.replace(".", "/") if code else ""
 
 
+_DATABASES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def _database(session: Session) -> str:
+    """The URL of the session's database, which keys the per-process caches (rendering it
+    takes 20 µs, and a quote asks several times)."""
+    bind = session.get_bind()
+    key = _DATABASES.get(bind)
+    if key is None:
+        key = _DATABASES[bind] = str(bind.url)
+    return key
+
+
 COUNTS_MAX_AGE = 1.0  # seconds a plain quote may read usage counts this old
 VERSION_MAX_AGE = 1.0  # seconds before another process's promotion change is seen
 
@@ -109,7 +124,8 @@ class _PromotionCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_database: dict[str, tuple[str, PromotionSet]] = {}
-        self._counts: dict[str, tuple[float, dict[str, tuple[int, int]]]] = {}
+        # database -> (when read, uses by promotion, budget spent by promotion)
+        self._counts: dict[str, tuple[float, dict[str, int], dict[str, int]]] = {}
         self._checked: dict[str, float] = {}  # database -> when its version was last read
 
     def changed(self) -> None:
@@ -120,7 +136,7 @@ class _PromotionCache:
         """The active promotions, indexed. The version row is read again when the last read
         is `VERSION_MAX_AGE` old (a change made by another process shows within a second) or
         after a change made by this one."""
-        key = str(session.get_bind().url)
+        key = _database(session)
         hit = self._by_database.get(key)
         now = time.monotonic()
         if hit is not None and now - self._checked.get(key, -VERSION_MAX_AGE) < VERSION_MAX_AGE:
@@ -141,34 +157,36 @@ class _PromotionCache:
             self._by_database[key] = (version or "", promotions)
         return promotions
 
-    def counts(self, session: Session) -> dict[str, tuple[int, int]]:
-        """Uses and budget spent of every active promotion with a limit or a budget, loaded
-        again when older than `COUNTS_MAX_AGE` or after a redemption in this process."""
-        key = str(session.get_bind().url)
+    def counts(self, session: Session) -> tuple[dict[str, int], dict[str, int]]:
+        """Uses and budget spent (by promotion id) of every active promotion with a limit or a
+        budget, loaded again when older than `COUNTS_MAX_AGE` or after a redemption in this
+        process. Kept as the two mappings `Usage` takes, which quotes share and never change:
+        about 1 300 entries, too many to copy per quote."""
+        key = _database(session)
         hit = self._counts.get(key)
         now = time.monotonic()
         if hit is not None and now - hit[0] < COUNTS_MAX_AGE:
-            return hit[1]
-        rows = session.execute(
-            select(PromotionRow.id, PromotionRow.uses, PromotionRow.budget_spent).where(
-                PromotionRow.status == "active",
-                or_(PromotionRow.max_uses.is_not(None), PromotionRow.budget.is_not(None)),
-            )
-        )
-        counts = {row.id: (row.uses, row.budget_spent) for row in rows}
-        self._counts[key] = (now, counts)
-        return counts
+            return hit[1], hit[2]
+        rows = _read(session, _LIMITED_COUNTS, {})
+        uses = {promotion_id: count for promotion_id, count, _ in rows}
+        spent = {promotion_id: amount for promotion_id, _, amount in rows}
+        self._counts[key] = (now, uses, spent)
+        return uses, spent
 
     def forget_counts(self) -> None:
         self._counts.clear()
 
     def current(self, session: Session) -> PromotionSet:
         """The set the last `get` of this database gave (what a quote just ran against)."""
-        hit = self._by_database.get(str(session.get_bind().url))
+        hit = self._by_database.get(_database(session))
         return hit[1] if hit is not None else self.get(session)
 
 
 PROMOTIONS = _PromotionCache()
+_LIMITED_COUNTS = select(PromotionRow.id, PromotionRow.uses, PromotionRow.budget_spent).where(
+    PromotionRow.status == "active",
+    or_(PromotionRow.max_uses.is_not(None), PromotionRow.budget.is_not(None)),
+)
 
 
 # -- the quote ----------------------------------------------------------------------------------
@@ -206,30 +224,30 @@ def _usage(
             {row.promotion_id for row in coupons.values()},
         )
         limited = [p.id for p in candidates if p.max_uses is not None or p.budget is not None]
-        counts = {
-            row.id: (row.uses, row.budget_spent)
-            for row in session.execute(
-                select(PromotionRow.id, PromotionRow.uses, PromotionRow.budget_spent).where(
-                    PromotionRow.id.in_(limited)
-                )
+        rows = session.execute(
+            select(PromotionRow.id, PromotionRow.uses, PromotionRow.budget_spent).where(
+                PromotionRow.id.in_(limited)
             )
-        } if limited else {}  # fmt: skip
+        ).all() if limited else []  # fmt: skip
+        uses = {row.id: row.uses for row in rows}
+        spent = {row.id: row.budget_spent for row in rows}
     else:
-        counts = PROMOTIONS.counts(session)
+        uses, spent = PROMOTIONS.counts(session)
     customer_uses: dict[str, int] = {}
     if ctx.customer_id is not None:
-        rows = session.execute(
-            select(CustomerUse.promotion_id, CustomerUse.uses).where(
-                CustomerUse.customer_id == ctx.customer_id
-            )
-        )
+        rows = _read(session, _CUSTOMER_USES, {"customer_id": ctx.customer_id})
         customer_uses = {promotion_id: count for promotion_id, count in rows}
     return Usage(
-        uses={key: value[0] for key, value in counts.items()},
+        uses=uses,
         customer_uses=customer_uses,
-        budget_spent={key: value[1] for key, value in counts.items()},
+        budget_spent=spent,
         coupon_redemptions={code: row.redemptions for code, row in coupons.items()},
     )
+
+
+_CUSTOMER_USES = select(CustomerUse.promotion_id, CustomerUse.uses).where(
+    CustomerUse.customer_id == bindparam("customer_id")
+)
 
 
 class _Places:
@@ -241,7 +259,7 @@ class _Places:
         self.locations: dict[tuple[str, str], tuple[str, str]] = {}
 
     def channel_exists(self, session: Session, code: str) -> bool:
-        key = (str(session.get_bind().url), code)
+        key = (_database(session), code)
         if key not in self.channels:
             if session.execute(select(Channel.id).where(Channel.code == code)).first() is None:
                 return False
@@ -250,7 +268,7 @@ class _Places:
 
     def location(self, session: Session, code: str) -> tuple[str, str] | None:
         """(id, owner entity id) of a location code."""
-        key = (str(session.get_bind().url), code)
+        key = (_database(session), code)
         if key not in self.locations:
             row = session.execute(
                 select(Location.id, Location.owner_entity_id).where(Location.code == code)
@@ -277,9 +295,11 @@ def _check_place(session: Session, principal: Principal, data: schemas.QuoteIn) 
 
 
 def _products(
-    session: Session, principal: Principal, data: schemas.QuoteIn
-) -> list[tuple[str, str | None, str]]:
-    """(sku, brand, category path) of each line, whichever way the line names its product."""
+    session: Session, principal: Principal, data: schemas.QuoteIn, at: datetime
+) -> tuple[list[tuple[str, str | None, str]], list[Price]]:
+    """(sku, brand, category path) of each line, whichever way the line names its product,
+    and the price rows of those products that may apply at `at` on the quote's channel and
+    location (the brand's rows only, without one): both in one statement."""
     gtins: dict[int, str] = {}
     local: dict[int, str] = {}
     for i, line in enumerate(data.lines):
@@ -302,28 +322,42 @@ def _products(
                     field=f"lines[{i}].code",
                 )
             skus[i] = t.sku
-    columns = select(Product.sku, Product.gtin, Product.brand, Product.status, Category.code)
-    columns = columns.outerjoin(Category, Category.id == Product.category_id)
+    params = {"currency": data.currency, "at": at, "channel": data.channel}
+    local_prices = data.location is not None
+    if local_prices:
+        params["location"] = data.location
     rows = []  # one statement per kind of key: an OR of the two would not use the indexes
     if skus:
-        rows += session.execute(columns.where(Product.sku.in_(set(skus.values())))).all()
+        statement = _PRODUCT_PRICES[False, local_prices]
+        rows += _read(session, statement, {**params, "keys": list(set(skus.values()))})
     if gtins:
-        rows += session.execute(columns.where(Product.gtin.in_(set(gtins.values())))).all()
-    by_sku = {r.sku: r for r in rows}
-    by_gtin = {r.gtin: r for r in rows if r.gtin}
+        statement = _PRODUCT_PRICES[True, local_prices]
+        rows += _read(session, statement, {**params, "keys": list(set(gtins.values()))})
+    # by position: a Row's attributes cost a microsecond each, and a quote reads ~40 rows
+    products: dict[str, tuple[str, str | None, str, str]] = {}  # sku -> (sku, brand, path, status)
+    by_gtin: dict[str, tuple[str, str | None, str, str]] = {}
+    prices: dict[str, Price] = {}  # a product comes once per price row, twice if named both ways
+    for sku, gtin, brand, status, code, price_id, *price in rows:
+        product = products.get(sku)
+        if product is None:
+            product = products[sku] = (sku, brand, _category_path(code), status)
+            if gtin:
+                by_gtin[gtin] = product
+        if price_id is not None and price_id not in prices:
+            prices[price_id] = Price(price_id, sku, *price)
     out = []
     for i, line in enumerate(data.lines):
-        row = by_gtin.get(gtins[i]) if i in gtins else by_sku.get(skus[i])
+        found = by_gtin.get(gtins[i]) if i in gtins else products.get(skus[i])
         name = "gtin" if i in gtins else "code" if i in local else "sku"
-        if row is None:
+        if found is None:
             given = getattr(line, name)
             raise InvalidInput(f"no product with {name} {given!r}", field=f"lines[{i}].{name}")
-        if row.status != "active":
+        if found[3] != "active":
             raise InvalidInput(
-                f"{row.sku} is {row.status}, no longer sold", field=f"lines[{i}].{name}"
+                f"{found[0]} is {found[3]}, no longer sold", field=f"lines[{i}].{name}"
             )
-        out.append((row.sku, row.brand, _category_path(row.code)))
-    return out
+        out.append(found[:3])
+    return out, list(prices.values())
 
 
 def _price_rows(
@@ -334,19 +368,22 @@ def _price_rows(
     channel: str,
     location: str | None,
 ) -> list[Price]:
-    rows = session.execute(
-        select(*_PRICE_COLUMNS).where(
-            PriceRow.sku.in_(skus),
-            PriceRow.currency == currency,
-            or_(PriceRow.valid_from.is_(None), PriceRow.valid_from <= at),
-            or_(PriceRow.valid_until.is_(None), PriceRow.valid_until > at),
-            or_(PriceRow.channel.is_(None), PriceRow.channel == channel),
-            or_(PriceRow.location.is_(None), PriceRow.location == location)
-            if location is not None
-            else PriceRow.location.is_(None),
-        )
-    )
-    return [_price(row) for row in rows]
+    """The rows of `skus` that may apply at `at` on the channel, at the location (or the
+    brand's rows only, without one)."""
+    params = {"skus": list(skus), "currency": currency, "at": at, "channel": channel}
+    if location is None:
+        return [_price(row) for row in _read(session, _BRAND_PRICES_AT, params)]
+    params["location"] = location
+    return [_price(row) for row in _read(session, _PRICES_AT_LOCATION, params)]
+
+
+def _read(session: Session, statement: Executable, params: dict[str, Any]) -> Sequence[Any]:
+    """The rows of a statement built once, run on the session's connection. Each quote runs
+    several: building them each time, and the ORM's layers on top of Core, cost more than the
+    database took to answer (SQLAlchemy's compiled cache still needs a built statement)."""
+    if session.autoflush:
+        session.flush()  # as `session.execute` would
+    return session.connection().execute(statement, params).all()
 
 
 _PRICE_COLUMNS = (
@@ -354,6 +391,37 @@ _PRICE_COLUMNS = (
     PriceRow.location, PriceRow.segment, PriceRow.valid_from, PriceRow.valid_until,
     PriceRow.price_list,
 )  # fmt: skip
+# the rows that may apply at `at` on `channel`: with `location`, its rows and the brand's
+_PRICE_AT = (
+    PriceRow.currency == bindparam("currency"),
+    or_(PriceRow.valid_from.is_(None), PriceRow.valid_from <= bindparam("at")),
+    or_(PriceRow.valid_until.is_(None), PriceRow.valid_until > bindparam("at")),
+    or_(PriceRow.channel.is_(None), PriceRow.channel == bindparam("channel")),
+)
+_BRAND_ROW = PriceRow.location.is_(None)
+_LOCAL_OR_BRAND_ROW = or_(PriceRow.location.is_(None), PriceRow.location == bindparam("location"))
+_PRICES_AT = select(*_PRICE_COLUMNS).where(
+    PriceRow.sku.in_(bindparam("skus", expanding=True)), *_PRICE_AT
+)
+_BRAND_PRICES_AT = _PRICES_AT.where(_BRAND_ROW)
+_PRICES_AT_LOCATION = _PRICES_AT.where(_LOCAL_OR_BRAND_ROW)
+# (by GTIN, with a location) -> the products of the keys with their price rows (none: a row
+# of NULL price columns), the price's columns in the order of `Price`'s fields
+_PRODUCT_PRICES = {
+    (by_gtin, local): select(
+        Product.sku, Product.gtin, Product.brand, Product.status, Category.code, PriceRow.id,
+        PriceRow.amount_minor, PriceRow.currency, PriceRow.channel, PriceRow.location,
+        PriceRow.segment, PriceRow.valid_from, PriceRow.valid_until, PriceRow.price_list,
+    )
+    .outerjoin(Category, Category.id == Product.category_id)
+    .outerjoin(
+        PriceRow,
+        and_(PriceRow.sku == Product.sku, *_PRICE_AT, _LOCAL_OR_BRAND_ROW if local else _BRAND_ROW),
+    )
+    .where((Product.gtin if by_gtin else Product.sku).in_(bindparam("keys", expanding=True)))
+    for by_gtin in (False, True)
+    for local in (False, True)
+}  # fmt: skip
 
 
 def _price(row: Any) -> Price:
@@ -394,16 +462,17 @@ def price_quote(
     were saved and active, replacing the promotion of the same id."""
     require(principal, Permission.PRICING_READ)
     at = data.at or utcnow()
-    if at.utcoffset() is None:
+    offset = at.utcoffset()
+    if offset is None:
         raise InvalidInput("the instant must carry its time zone", field="at")
+    # The same instant and offset in the standard library's zone: the engine compares it with
+    # the dates of every candidate promotion and price, each comparison about 20 times slower
+    # with pydantic's `TzInfo` (it asks both offsets) than with the `UTC` of the stored dates.
+    at = at.replace(tzinfo=UTC if not offset else timezone(offset))
     _check_place(session, principal, data)
-    products = _products(session, principal, data)
+    products, prices = _products(session, principal, data, at)
     segments = frozenset(data.segments)
-    book = PriceBook(
-        _price_rows(
-            session, {p[0] for p in products}, data.currency, at, data.channel, data.location
-        )
-    )
+    book = PriceBook(prices)
     price_ctx = PriceContext(at, data.currency, data.channel, data.location, segments)
     lines, used, matched = [], [], []
     for i, ((sku, brand, category), line) in enumerate(zip(products, data.lines, strict=True)):
@@ -538,13 +607,18 @@ def _own_locations(scope: Scope) -> ColumnElement[bool]:
     )
 
 
+_SETS = (frozenset, set)
+
+
 def _plain(params: Mapping[str, object]) -> dict[str, Any]:
     """Params as JSON values: decimals as text ("20.5"), sets as sorted lists."""
     out: dict[str, Any] = {}
     for key, value in params.items():
-        if isinstance(value, Decimal):
+        if type(value) is str:  # most of a quote's: about a hundred refusals name promotions
+            pass
+        elif isinstance(value, Decimal):
             value = str(value)
-        elif isinstance(value, frozenset | set):
+        elif isinstance(value, _SETS):  # a tuple: `frozenset | set` is a new union per call
             value = sorted(value)
         elif isinstance(value, tuple):
             value = [sorted(v) if isinstance(v, frozenset) else v for v in value]
