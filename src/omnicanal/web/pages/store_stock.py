@@ -70,11 +70,12 @@ def stock_page(
         position = service.location_positions(db, principal, here, skus=[sku])
         found_near = service.stock_near(db, principal, sku, here, limit=NEARBY + 1)
         near_codes = [row.location for row in found_near.locations]
-        names = dict(
-            db.execute(select(Location.code, Location.name).where(Location.code.in_(near_codes)))
-            .tuples()
-            .all()
-        )
+        names = {
+            code: name
+            for code, name in db.execute(
+                select(Location.code, Location.name).where(Location.code.in_(near_codes))
+            )
+        }
         for row in found_near.locations:
             if row.location == here:
                 continue
