@@ -111,19 +111,19 @@ def _include_routers(app: FastAPI) -> None:
     from omnicanal.pricing.api import router as pricing_router
     from omnicanal.security.api import router as security_router
 
-    # Routes are matched in order, a regular expression each: the customers' first, since
-    # every channel's systems send their customer records through them in real time (the
-    # routers' paths do not overlap, so the order changes nothing else).
+    # Routes are matched in order, a regular expression each: the real-time paths first —
+    # every channel's customer records, quotes at each change of a cart, stock at each product
+    # page — (the routers' paths do not overlap, so the order changes nothing else).
     for router in (
         customers_router,
+        pricing_router,
+        inventory_router,
         consent_router,
         gdpr_router,
         network_router,
         security_router,
         events_router,
         catalog_router,
-        pricing_router,
-        inventory_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 
