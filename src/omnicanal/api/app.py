@@ -91,6 +91,7 @@ def _include_routers(app: FastAPI) -> None:
     from omnicanal.customers.gdpr_api import router as gdpr_router
     from omnicanal.events.api import router as events_router
     from omnicanal.network.api import router as network_router
+    from omnicanal.orders.api import router as orders_router
     from omnicanal.pricing.api import router as pricing_router
     from omnicanal.security.api import router as security_router
 
@@ -106,6 +107,7 @@ def _include_routers(app: FastAPI) -> None:
         events_router,
         catalog_router,
         pricing_router,
+        orders_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 
