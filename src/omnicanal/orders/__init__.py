@@ -6,8 +6,8 @@ What other domains may use:
   `transition`, `ForbiddenTransition`: the steps an order and its fulfilments may take;
 - `source_home_delivery`, `SourcingPlan`, `Parcel`, `CannotSource`: which locations ship a
   home delivery;
-- `plan_return`, `unit_refund`, `SoldOrder`, `SoldLine`, `ReturnedLine`, `ReturnPolicy`,
-  `ReturnPlan`: what a return refunds and where its units go.
+- `plan_return`, `unit_refund`, `last_return_day`, `SoldOrder`, `SoldLine`, `ReturnedLine`,
+  `ReturnPolicy`, `ReturnPlan`: what a return refunds, where its units go, and until when.
 """
 
 from omnicanal.orders.returns import (
@@ -21,6 +21,7 @@ from omnicanal.orders.returns import (
     ReturnWindowClosed,
     SoldLine,
     SoldOrder,
+    last_return_day,
     plan_return,
     unit_refund,
 )
@@ -44,6 +45,6 @@ __all__ = [
     "SHIP_FROM_STORE", "CannotSource", "ForbiddenTransition", "InvalidReturn", "LineRefund",
     "NotHandedOver", "Parcel", "ReturnPlan", "ReturnPolicy", "ReturnWindowClosed",
     "ReturnedLine", "ReturnsNotAccepted", "SoldLine", "SoldOrder", "SourcingPlan",
-    "StateMachine", "UnknownStatus", "plan_return", "source_home_delivery", "transition",
-    "unit_refund",
+    "StateMachine", "UnknownStatus", "last_return_day", "plan_return", "source_home_delivery",
+    "transition", "unit_refund",
 ]  # fmt: skip

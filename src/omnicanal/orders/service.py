@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -54,6 +53,7 @@ from omnicanal.orders.returns import (
     ReturnsNotAccepted,
     SoldLine,
     SoldOrder,
+    last_return_day,
     plan_return,
     unit_refund,
 )
@@ -1110,9 +1110,7 @@ def returnable_payload(session: Session, order: Order) -> dict[str, Any]:
     for line in order_lines(session, order):
         until = None
         if line.handed_over_at is not None:
-            zone = ZoneInfo(RETURN_POLICY.timezone)
-            last = line.handed_over_at.astimezone(zone).date()
-            until = (last + timedelta(days=RETURN_POLICY.window_days)).isoformat()
+            until = last_return_day(line.handed_over_at, RETURN_POLICY).isoformat()
         lines.append({
             "id": line.id, "sku": line.sku, "quantity": line.quantity, "returned": line.returned,
             "returnable": line.quantity - line.returned if line.handed_over_at else 0,
