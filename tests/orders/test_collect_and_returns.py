@@ -52,7 +52,9 @@ def _events(factory, type_: str) -> list[dict]:
         return [
             e.payload
             for e in s.execute(
-                select(OutboxEvent).where(OutboxEvent.type == type_).order_by(OutboxEvent.id)
+                select(OutboxEvent)
+                .where(OutboxEvent.type == type_)
+                .order_by(OutboxEvent.occurred_at)
             ).scalars()
         ]
 
