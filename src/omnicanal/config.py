@@ -61,8 +61,14 @@ class Settings(BaseSettings):
         "price is at most this percentage above the best third-party one.",
     )
     dispatcher_interval_seconds: float = 1.0
+    sweeper_interval_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often `omnicanal serve` expires the stock reservations that ran out.",
+    )
     run_dispatcher: bool = Field(
-        default=True, description="Run the event dispatcher inside `omnicanal serve`."
+        default=True,
+        description="Run the event dispatcher and the reservation sweeper in `omnicanal serve`.",
     )
 
     @field_validator("default_currency")

@@ -25,6 +25,12 @@ from omnicanal.customers.models import (
 from omnicanal.db import utcnow
 from omnicanal.events import emit
 from omnicanal.events.models import Delivery, OutboxEvent, WebhookEndpoint
+from omnicanal.inventory.models import (
+    LocationStockSettings,
+    MovementRow,
+    ReservationRow,
+    StockPositionRow,
+)
 from omnicanal.network.models import Channel, Entity, Location
 from omnicanal.orders.models import Cart, CartLine, Fulfilment, Order, OrderLine
 from omnicanal.pricing.models import PricePolicy, PriceRow, PromotionRow, Redemption
@@ -128,6 +134,12 @@ def _other_franchisee_objects(factory, brand: Brand) -> dict[str, str]:
         s.flush()
         s.add(Redemption(order_ref="FRB-ORDER-1", promotion_id="BRAND-PROMO", discount_minor=1,
                          channel="store:FRB", location="FRB-01"))  # fmt: skip
+        # B's stock: a position, the movement that made it, and a reservation for its order
+        s.add(StockPositionRow(location="FRB-01", sku="ANY-SKU", on_hand=17, reserved=2))
+        s.add(MovementRow(location="FRB-01", id="FRB-MOVE-1", sku="ANY-SKU", quantity=17,
+                          kind="receipt", at=utcnow(), status="applied"))  # fmt: skip
+        s.add(ReservationRow(id="rsv_of_b", location="FRB-01", sku="ANY-SKU", quantity=2,
+                             reference="FRB-ORDER-1", expires_at=utcnow()))  # fmt: skip
         s.flush()
         # B's cart and order at its store, with a pickup there
         cart = Cart(channel="store:FRB", started_channel="store:FRB", location="FRB-01")
@@ -166,6 +178,8 @@ def _other_franchisee_objects(factory, brand: Brand) -> dict[str, str]:
             "order_id": order.id,
             "fulfilment_id": fulfilment.id,
             "order_line_id": line.id,
+            "location": "FRB-01",
+            "reference": "FRB-ORDER-1",
         }
     key_b = issue_key(factory, ["network:read"], entity_id=brand.franchisee_b, name="key of B")
     with factory() as s:
@@ -259,12 +273,33 @@ def _bodies(brand: Brand) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/orders/{order_id}/returns"): {
             "location": "FRB-01", "lines": [{"line_id": "oln_x", "quantity": 1}]
         },
+        ("POST", "/api/v1/inventory/locations/{location}/movements"): {"movements": [
+            {"id": "A-1", "sku": "ANY-SKU", "quantity": -5, "kind": "sale", "at": "2026-12-01T10:00:00Z"}]},
+        ("POST", "/api/v1/inventory/locations/{location}/counts"): {
+            "counted_at": "2026-12-01T10:00:00Z", "lines": []},
+        ("PUT", "/api/v1/inventory/locations/{location}/stock/{sku}/safety"): {"safety_stock": 9},
+        ("PUT", "/api/v1/inventory/locations/{location}/settings"): {
+            "visibility": {"network": "exact", "public": "exact"}},
+        ("POST", "/api/v1/inventory/reservations"): {
+            "location": "FRB-01", "reference": "A-ORDER", "lines": [{"sku": "ANY-SKU", "quantity": 1}]},
+        ("DELETE", "/api/v1/inventory/reservations/{reference}"): {},
     }  # fmt: skip
+
+
+# Reads of other locations' stock that the network may make: they answer with what the
+# location's visibility policy shows (a franchisee's stores show bands), never a figure.
+NETWORK_READS = {
+    ("GET", "/api/v1/inventory/locations/{location}/stock"),
+    ("GET", "/api/v1/inventory/availability"),
+}
 
 
 def _queries(brand: Brand) -> dict[tuple[str, str], dict[str, str]]:
     """Reads that need a query parameter: it names B's objects."""
-    return {("GET", "/api/v1/assortment"): {"location_id": brand.store_b}}
+    return {
+        ("GET", "/api/v1/assortment"): {"location_id": brand.store_b},
+        ("GET", "/api/v1/inventory/availability"): {"sku": "ANY-SKU", "postal_code": "74000"},
+    }
 
 
 def _snapshot(session: Session, brand: Brand) -> str:
@@ -300,6 +335,15 @@ def _snapshot(session: Session, brand: Brand) -> str:
             rows.append({c.key: str(getattr(row, c.key)) for c in model.__table__.columns})
     for line in session.scalars(select(CartLine).order_by(CartLine.id)):
         rows.append((line.cart_id, line.sku, line.quantity))
+    for model, column in (
+        (StockPositionRow, StockPositionRow.location),
+        (MovementRow, MovementRow.location),
+        (ReservationRow, ReservationRow.location),
+        (LocationStockSettings, LocationStockSettings.location),
+    ):
+        for row in session.scalars(select(model).where(column == "FRB-01")):
+            rows.append({c.key: str(getattr(row, c.key)) for c in model.__table__.columns
+                         if c.key != "updated_at"})  # fmt: skip
     for policy in session.scalars(select(PricePolicy).where(PricePolicy.entity_id == b)):
         rows.append((policy.mode, policy.band_percent))
     promotion = session.get(PromotionRow, "BRAND-PROMO")
@@ -399,6 +443,17 @@ def test_franchisee_cannot_reach_another_franchisee_on_any_route(
             walked += 1
             if (method, path) in OWN_WRITES:
                 assert response.status_code in {201, 403}, f"{method} {url}: {response.text[:300]}"
+            elif (method, path) in NETWORK_READS:
+                assert response.status_code == 200, f"{method} {url}: {response.text[:300]}"
+                answer = response.json()
+                rows = answer.get("locations") or [answer]
+                seen = [row["visibility"] for row in rows if row["location"] == "FRB-01"]
+                assert seen and "exact" not in seen, f"{method} {url}: {response.text[:300]}"
+                assert "17" not in response.text  # B's figure
+                markers_here = markers - {"FRB-01", brand.store_b}  # the band is the point
+                leaked = [m for m in markers_here if m in response.text]
+                assert not leaked, f"{method} {path} leaked {leaked}"
+                continue
             elif names or query or method != "GET":
                 assert response.status_code in {403, 404, 422}, (
                     f"{method} {url} answered {response.status_code}: {response.text[:300]}"

@@ -36,17 +36,22 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        dispatcher = None
+        workers = []
         if settings.run_dispatcher:
             from omnicanal.events.dispatcher import BackgroundDispatcher
+            from omnicanal.inventory.sweeper import BackgroundSweeper
 
-            dispatcher = BackgroundDispatcher(app.state.sessionmaker, settings)
-            dispatcher.start()
+            workers.append(BackgroundDispatcher(app.state.sessionmaker, settings))
+            workers.append(
+                BackgroundSweeper(app.state.sessionmaker, settings.sweeper_interval_seconds)
+            )
+            for worker in workers:
+                worker.start()
         try:
             yield
         finally:
-            if dispatcher is not None:
-                dispatcher.stop()
+            for worker in workers:
+                worker.stop()
 
     app = FastAPI(
         title="omnicanal",
@@ -90,6 +95,7 @@ def _include_routers(app: FastAPI) -> None:
     from omnicanal.customers.consent_api import router as consent_router
     from omnicanal.customers.gdpr_api import router as gdpr_router
     from omnicanal.events.api import router as events_router
+    from omnicanal.inventory.api import router as inventory_router
     from omnicanal.network.api import router as network_router
     from omnicanal.orders.api import router as orders_router
     from omnicanal.pricing.api import router as pricing_router
@@ -108,6 +114,7 @@ def _include_routers(app: FastAPI) -> None:
         catalog_router,
         pricing_router,
         orders_router,
+        inventory_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 

@@ -60,6 +60,7 @@ def importer_kinds() -> list[str]:
 def load_importers() -> None:
     from omnicanal.catalog import importers as _catalog  # noqa: F401
     from omnicanal.customers import importers as _customers  # noqa: F401
+    from omnicanal.inventory import importers as _inventory  # noqa: F401
     from omnicanal.network import importers as _network  # noqa: F401
     from omnicanal.pricing import importers as _pricing  # noqa: F401
 
@@ -208,6 +209,27 @@ def run_import(
     finally:
         session.close()
     return report
+
+
+def hold_rows(
+    session: Session, kind: str, source: str, rows: list[tuple[dict[str, Any], Exception]]
+) -> str | None:
+    """Keep rows that a feed outside an import (an API call) could not apply yet, with why, as
+    an import run of their own: listed and replayed like any rejected row. Returns the run."""
+    if not rows:
+        return None
+    run = ImportRun(
+        kind=kind, source=source, rows_read=len(rows), rows_rejected=len(rows),
+        finished_at=utcnow(),
+    )  # fmt: skip
+    session.add(run)
+    session.flush()
+    for number, (raw, exc) in enumerate(rows, start=1):
+        session.add(
+            RejectedRow(run_id=run.id, kind=kind, row_number=number, raw=raw,
+                        errors=row_errors(exc))
+        )  # fmt: skip
+    return run.id
 
 
 def list_rejected(

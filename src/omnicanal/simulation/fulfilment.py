@@ -77,7 +77,9 @@ class Fulfiller:
         if t < self.period.end:
             q = sign * (line.quantity if quantity is None else quantity)
             sku = self.products[line.product].sku
-            self.sink.movement(location, sku, q, reason, reference, t, self.period.iso(t))
+            movement_id = f"{reference}:{reason}:{line.number}"
+            self.sink.movement(movement_id, location, sku, q, reason, reference, t,
+                               self.period.iso(t))  # fmt: skip
 
     def fulfil(self, life: Life, order: Order, home: StorePlan, rng: random.Random) -> None:
         period = self.period

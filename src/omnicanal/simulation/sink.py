@@ -11,7 +11,8 @@ from typing import Any
 from omnicanal.simulation.writers import Outputs
 
 MOVEMENTS = "stock/movements.csv"
-MOVEMENT_COLUMNS = ["location_code", "sku", "quantity", "reason", "reference", "occurred_at"]
+MOVEMENT_COLUMNS = ["movement_id", "location_code", "sku", "quantity", "reason", "reference",
+                    "occurred_at"]  # fmt: skip
 _time = itemgetter(0)
 
 
@@ -41,11 +42,13 @@ class Sink:
         self._rows.setdefault(relative, []).append((t, obj))
 
     def movement(
-        self, location: str, sku: str, quantity: int, reason: str, reference: str, t: float,
-        at: str,
+        self, movement_id: str, location: str, sku: str, quantity: int, reason: str,
+        reference: str, t: float, at: str,
     ) -> None:  # fmt: skip
-        """A stock movement: written to stock/movements.csv and counted in `deltas`, together."""
-        self.row(MOVEMENTS, MOVEMENT_COLUMNS, t, [location, sku, quantity, reason, reference, at])
+        """A stock movement: written to stock/movements.csv and counted in `deltas`, together.
+        `movement_id` is unique at its location, as a location's system names its movements."""
+        self.row(MOVEMENTS, MOVEMENT_COLUMNS, t,
+                 [movement_id, location, sku, quantity, reason, reference, at])  # fmt: skip
         self.deltas[(location, sku)] += quantity
 
     def flush(self) -> None:
