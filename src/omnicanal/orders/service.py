@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
 from omnicanal.db import new_id, utcnow
@@ -720,9 +721,18 @@ def _move(
     machine = FULFILMENTS[fulfilment.method]
     current = fulfilment.status
     machine.check(current, target)
-    fulfilment.status = target
-    fulfilment.updated_at = now
-    fulfilment.steps += 1
+    # only from the status read: a step taken meanwhile by someone else (or the sweeper) wins
+    _changed(
+        session,
+        update(Fulfilment)
+        .where(Fulfilment.id == fulfilment.id, Fulfilment.status == current)
+        .values(status=target, steps=Fulfilment.steps + 1, updated_at=now),
+        f"this fulfilment left {current} meanwhile; look it up again",
+        "status",
+    )
+    set_committed_value(fulfilment, "status", target)
+    set_committed_value(fulfilment, "steps", fulfilment.steps + 1)
+    set_committed_value(fulfilment, "updated_at", now)
     session.add(
         FulfilmentStep(
             fulfilment_id=fulfilment.id, seq=fulfilment.steps, from_status=current,
@@ -768,6 +778,13 @@ def _move(
         if target in ("cancelled", "expired", "released") and len(then) == 1:
             # releasing the units and refunding are the system's steps, taken at once
             _move(session, SYSTEM, order, fulfilment, next(iter(then)), now, None)
+
+
+def _changed(session: Session, statement: Any, conflict: str, field: str) -> None:
+    """Run a conditional UPDATE of one row; `Conflict` when its condition no longer held."""
+    done = session.execute(statement.execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        raise Conflict(conflict, field=field)
 
 
 def _give_back_promotions(session: Session, order: Order) -> None:
@@ -1001,10 +1018,30 @@ def take_return(
                 quantity=refund.quantity, amount=refund.amount, disposition=refund.disposition,
             )
         )  # fmt: skip
+    # only from the counts read: a return of the same units taken meanwhile wins, this one
+    # is refused (whatever the database's locking, never two refunds of one unit)
     for line_id, returned in plan.returned.items():
-        by_id[line_id].returned = returned
+        before = by_id[line_id].returned
+        if returned != before:
+            _changed(
+                session,
+                update(OrderLine)
+                .where(OrderLine.id == line_id, OrderLine.returned == before)
+                .values(returned=returned),
+                "another return of this line was taken meanwhile; look the order up again",
+                "lines",
+            )
+            set_committed_value(by_id[line_id], "returned", returned)
     if plan.delivery_refund:
-        order.delivery_refunded = True
+        _changed(
+            session,
+            update(Order)
+            .where(Order.id == order.id, Order.delivery_refunded.is_(False))
+            .values(delivery_refunded=True),
+            "the delivery was refunded meanwhile; look the order up again",
+            "lines",
+        )
+        set_committed_value(order, "delivery_refunded", True)
     if plan.restock:
         inventory_service.restock(
             session, SYSTEM, location.code, _merged([(m.sku, m.quantity) for m in plan.restock]),
