@@ -243,3 +243,41 @@ def test_the_returns_desk_finds_any_order_by_number_or_receipt_without_its_selle
                     [{"line_id": web["lines"][1]["id"], "quantity": 1}])  # fmt: skip
     assert taken.status_code == 201, taken.text
     assert client.get(f"/api/v1/orders/{web['id']}", headers=b).status_code == 404
+
+
+def test_a_parcel_whose_hold_runs_out_before_it_ships_is_held_again(
+    client, factory, settings, shop: Shop
+):
+    h = shop.headers
+    order = _order(
+        client, h, lines=[{"sku": "ROBE-1", "quantity": 2}], fulfilment={"method": "home_delivery"}
+    )
+    later = utcnow() + orders_service.SHIP_WITHIN + timedelta(minutes=1)
+    with factory.begin() as s:
+        assert inventory_service.sweep(s, now=later) == 1
+    assert shop.stock(factory, "WH-1", "ROBE-1") == (10, 0)
+    dispatch_once(factory, settings)
+    assert shop.stock(factory, "WH-1", "ROBE-1") == (10, 2)
+    parcel = client.get(f"/api/v1/orders/{order['id']}", headers=h).json()["fulfilments"][0]
+    assert parcel["status"] == "placed" and parcel["reserved_until"] > order["placed_at"]
+    for status in ("picking", "packed", "shipped"):
+        _step(client, h, order, status)
+    assert shop.stock(factory, "WH-1", "ROBE-1") == (8, 0)
+
+
+def test_only_the_seller_cancels_an_order_the_store_that_prepares_it_moves_its_pickup(
+    client, factory, shop: Shop
+):
+    order = _order(
+        client, shop.headers, lines=[{"sku": "ROBE-1", "quantity": 1}],
+        fulfilment={"method": "click_and_collect", "location": "FRA-01"},
+    )  # fmt: skip
+    a = issue_key(factory, STAFF, entity_id=shop.brand.franchisee_a)
+    refused = client.post(f"/api/v1/orders/{order['id']}/cancel", json={}, headers=a)
+    assert refused.status_code == 403
+    cancelled = _step(client, a, order, "cancelled")
+    assert [s["to_status"] for s in cancelled["steps"]][-1] == "refunded"
+    assert cancelled["refund"] == order["total"]
+    body = client.get(f"/api/v1/orders/{order['id']}", headers=shop.headers).json()
+    assert body["status"] == "cancelled"
+    assert shop.stock(factory, "FRA-01", "ROBE-1") == (2, 0)

@@ -33,7 +33,7 @@ from omnicanal.db import new_id, utcnow
 from omnicanal.errors import Conflict, Forbidden, InvalidInput, NotFound
 from omnicanal.events import emit, subscribe
 from omnicanal.events.outbox import Event
-from omnicanal.inventory import Point, Site
+from omnicanal.inventory import OutOfStock, Point, Site
 from omnicanal.inventory import service as inventory_service
 from omnicanal.network import service as network_service
 from omnicanal.network.models import Location
@@ -159,8 +159,9 @@ def _touch(session: Session, principal: Principal, cart: Cart, data: schemas.Tou
     if data.channel is not None:
         _check_channel(session, principal, data.channel)
         cart.channel = data.channel
-    if data.location is not None:
-        _own_location(session, principal, data.location, "location")
+    if data.location is not None:  # "": no store any more (back on the web)
+        if data.location:
+            _own_location(session, principal, data.location, "location")
         cart.location = data.location or None
     cart.touched_by = principal.name
     cart.updated_at = utcnow()
@@ -624,10 +625,20 @@ def fulfilments_of(session: Session, order: Order) -> list[Fulfilment]:
     )
 
 
-def pay_order(session: Session, principal: Principal, order_id: str) -> Order:
-    """The channel took the payment of an order placed unpaid (a call-center order)."""
+def _sold_order(session: Session, principal: Principal, order_id: str) -> Order:
+    """An order for its seller: a store that only fulfils it moves its fulfilment instead."""
     require(principal, Permission.ORDERS_WRITE)
     order = get_order(session, principal, order_id)
+    scope = principal.scope
+    own = own_location_codes(session, principal)
+    if own is not None and order.entity_id != scope.entity_id and order.location not in own:
+        raise Forbidden("only the seller of this order changes it", field="order_id")
+    return order
+
+
+def pay_order(session: Session, principal: Principal, order_id: str) -> Order:
+    """The channel took the payment of an order placed unpaid (a call-center order)."""
+    order = _sold_order(session, principal, order_id)
     order.status = ORDER.check(order.status, "paid")
     _settle(session, order)
     session.flush()
@@ -642,8 +653,7 @@ def cancel_order(
     """Cancel an order not yet fulfilled: every fulfilment cancelled (refused, naming both
     states, when one has already left), its units back on sale, its promotion uses and coupons
     given back."""
-    require(principal, Permission.ORDERS_WRITE)
-    order = get_order(session, principal, order_id)
+    order = _sold_order(session, principal, order_id)
     ORDER.check(order.status, "cancelled")
     now = utcnow()
     fulfilments = [f for f in fulfilments_of(session, order) if f.status not in _ENDED]
@@ -911,8 +921,45 @@ def expire_collection(
     return fulfilment
 
 
+def hold_again(
+    session: Session, reference: str | None, sku: str, quantity: int, now: datetime | None = None
+) -> bool:
+    """The hold of a parcel not yet shipped ran out (`SHIP_WITHIN`): its units are held again
+    for as long; when they are gone meanwhile, `fulfilment.hold_lost` tells the people who
+    prepare it. True when held again."""
+    fulfilment = session.get(Fulfilment, reference) if reference else None
+    if fulfilment is None or fulfilment.method == "click_and_collect" or not sku or quantity < 1:
+        return False
+    if fulfilment.status not in ("placed", "accepted", "picking", "packed"):
+        return False
+    now = now or utcnow()
+    try:
+        with session.begin_nested():
+            inventory_service.reserve(
+                session, SYSTEM, fulfilment.location, [(sku, quantity)],
+                reference=fulfilment.id, expires_at=now + SHIP_WITHIN, now=now,
+            )  # fmt: skip
+    except OutOfStock as exc:
+        emit(
+            session,
+            "fulfilment.hold_lost",
+            {"order_id": fulfilment.order_id, "fulfilment_id": fulfilment.id,
+             "location": fulfilment.location, "sku": sku, "quantity": quantity,
+             "available": exc.extra.get("available")},
+            entity_id=_owner(session, fulfilment.location),
+        )  # fmt: skip
+        return False
+    fulfilment.reserved_until = now + SHIP_WITHIN
+    return True
+
+
 def _on_reservation_expired(session: Session, event: Event) -> None:
-    expire_collection(session, event.payload.get("reference"), event.occurred_at)
+    payload = event.payload
+    if expire_collection(session, payload.get("reference"), event.occurred_at) is None:
+        hold_again(
+            session, payload.get("reference"), payload.get("sku", ""),
+            int(payload.get("quantity", 0)), event.occurred_at,
+        )  # fmt: skip
 
 
 subscribe("orders.collection_expiry", "reservation.expired", _on_reservation_expired)
