@@ -1,5 +1,6 @@
-"""Orders from any channel, their fulfilment and returns anywhere. Pure rules for now: the
-tables, the service and the API call them with data.
+"""Orders from any channel, their fulfilment and returns anywhere. The pure rules are named
+here; `orders.service` (carts, orders, fulfilment steps, returns) calls them with data from the
+tables, and is what other domains and the adapters call.
 
 What other domains may use:
 - `ORDER`, `HOME_DELIVERY`, `SHIP_FROM_STORE`, `CLICK_AND_COLLECT` (`StateMachine` tables),
