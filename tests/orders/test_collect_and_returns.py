@@ -281,3 +281,17 @@ def test_only_the_seller_cancels_an_order_the_store_that_prepares_it_moves_its_p
     body = client.get(f"/api/v1/orders/{order['id']}", headers=shop.headers).json()
     assert body["status"] == "cancelled"
     assert shop.stock(factory, "FRA-01", "ROBE-1") == (2, 0)
+
+
+def test_a_return_retried_with_its_idempotency_key_refunds_once(client, factory, shop: Shop):
+    till = _sold_everywhere(client, shop)["till"]
+    headers = {**shop.headers, "Idempotency-Key": "return-desk-42"}
+    lines = [{"line_id": till["lines"][0]["id"], "quantity": 1}]
+    first = _return(client, headers, till, "LYON-01", lines)
+    second = _return(client, headers, till, "LYON-01", lines)
+    assert first.status_code == second.status_code == 201
+    assert second.json() == first.json() and second.headers["idempotent-replayed"] == "true"
+    body = client.get(f"/api/v1/orders/{till['id']}", headers=shop.headers).json()
+    assert len(body["returns"]) == 1 and body["lines"][0]["returned"] == 1
+    assert shop.stock(factory, "LYON-01", "ROBE-1") == (4, 0)
+    assert len(_events(factory, "return.accepted")) == 1

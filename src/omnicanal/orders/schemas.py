@@ -95,6 +95,12 @@ class ShipTo(BaseModel):
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
 
+    @model_validator(mode="after")
+    def _both(self) -> ShipTo:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give the latitude and the longitude, or neither")
+        return self
+
 
 class FulfilmentIn(BaseModel):
     """How the order reaches the customer. `in_store`: handed over at the till, now.

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,8 +33,9 @@ from omnicanal.db import new_id, utcnow
 from omnicanal.errors import Conflict, Forbidden, InvalidInput, NotFound
 from omnicanal.events import emit, subscribe
 from omnicanal.events.outbox import Event
-from omnicanal.inventory import OutOfStock, Point, Site
+from omnicanal.inventory import InvalidAvailability, OutOfStock, Point, Site
 from omnicanal.inventory import service as inventory_service
+from omnicanal.inventory.postal import postal_point
 from omnicanal.network import service as network_service
 from omnicanal.network.models import Location
 from omnicanal.orders import schemas
@@ -487,9 +488,7 @@ def _plan_fulfilments(
         _new_fulfilment(session, order, lines, way.method, way.location, wanted, at, hold)
         return
     sites, stock = inventory_service.sourcing_sites(session, [sku for sku, _ in wanted])
-    destination = None
-    if way.ship_to is not None and way.ship_to.latitude is not None:
-        destination = Point(way.ship_to.latitude, way.ship_to.longitude or 0.0)
+    destination = destination_of(way.ship_to.model_dump() if way.ship_to else None)
     plan = source_home_delivery(wanted, sites, stock, destination=destination)
     kinds = {site.code: site.kind for site in sites}
     for parcel in plan.parcels:
@@ -497,6 +496,19 @@ def _plan_fulfilments(
         _new_fulfilment(
             session, order, lines, method, parcel.location, list(parcel.lines), at, SHIP_WITHIN
         )
+
+
+def destination_of(ship_to: Mapping[str, Any] | None) -> Point | None:
+    """Where a parcel goes, for choosing the nearest locations: its coordinates, else its
+    French postal code's département; None (distance plays no part) otherwise."""
+    if not ship_to:
+        return None
+    if ship_to.get("latitude") is not None and ship_to.get("longitude") is not None:
+        return Point(ship_to["latitude"], ship_to["longitude"])
+    if ship_to.get("postal_code") and ship_to.get("country", "FR") == "FR":
+        with contextlib.suppress(InvalidAvailability):
+            return postal_point(ship_to["postal_code"])
+    return None
 
 
 def _new_fulfilment(
@@ -854,12 +866,7 @@ def _source_again(
     units = [(u["sku"], u["quantity"]) for u in fulfilment.lines]
     sites, stock = inventory_service.sourcing_sites(session, [sku for sku, _ in units])
     sites = [s for s in sites if s.code != fulfilment.location]
-    ship_to = order.ship_to or {}
-    destination = (
-        Point(ship_to["latitude"], ship_to.get("longitude", 0.0))
-        if ship_to.get("latitude") is not None
-        else None
-    )
+    destination = destination_of(order.ship_to)
     try:
         plan = source_home_delivery(units, sites, stock, destination=destination)
     except CannotSource:
