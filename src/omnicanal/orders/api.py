@@ -95,7 +95,7 @@ def place_order(body: schemas.OrderIn, db: DB, principal: CurrentPrincipal):
     promotions and coupons counted, its units held where it is fulfilled (home delivery
     sourced warehouse first, click & collect in the chosen store, ship-from-store), all or
     nothing. Send an `Idempotency-Key`: a retry gets the same order."""
-    return service.order_payload(db, service.place_order(db, principal, body))
+    return service.placed_payload(db, service.place_order(db, principal, body))
 
 
 @router.get("/orders", response_model=list[schemas.OrderSummaryOut])

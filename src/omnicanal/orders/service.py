@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -107,13 +108,38 @@ def _own_location(session: Session, principal: Principal, code: str, field: str)
     return location
 
 
+CHANNELS_MAX_AGE = 5.0  # seconds a process keeps a channel's entity
+
+
+class _ChannelEntities:
+    """The entity of each channel code, kept by each process a few seconds: every order and
+    every cart change names its channel."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], tuple[float, str]] = {}
+
+    def get(self, session: Session, code: str) -> str | None:
+        key = (str(session.get_bind().url), code)
+        hit = self._seen.get(key)
+        if hit is not None and time.monotonic() - hit[0] < CHANNELS_MAX_AGE:
+            return hit[1]
+        channel = network_service.get_channel_by_code(session, code)
+        if channel is None:
+            return None
+        self._seen[key] = (time.monotonic(), channel.entity_id)
+        return channel.entity_id
+
+
+CHANNELS = _ChannelEntities()
+
+
 def _check_channel(session: Session, principal: Principal, code: str) -> str:
     """The entity a channel belongs to; a scoped principal sells on its own channels only
     (or at its own location, checked by the caller)."""
-    channel = network_service.get_channel_by_code(session, code)
-    if channel is None:
+    entity_id = CHANNELS.get(session, code)
+    if entity_id is None:
         raise InvalidInput(f"unknown channel {code!r}", field="channel")
-    return channel.entity_id
+    return entity_id
 
 
 # -- carts --------------------------------------------------------------------------------------
@@ -378,7 +404,17 @@ def _sale(session: Session, principal: Principal, data: schemas.OrderIn) -> _Sal
     )  # fmt: skip
 
 
-def place_order(session: Session, principal: Principal, data: schemas.OrderIn) -> Order:
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """An order as its placement wrote it: answered without reading it back."""
+
+    order: Order
+    lines: list[OrderLine]
+    fulfilments: list[Fulfilment]
+    steps: dict[str, list[FulfilmentStep]]
+
+
+def place_order(session: Session, principal: Principal, data: schemas.OrderIn) -> Placed:
     """An order from a cart or from lines: priced, its promotions redeemed, its units held
     where it will be fulfilled, in the caller's transaction. A retry with the same
     Idempotency-Key is answered by the API layer; a till's `receipt` is recorded once per
@@ -436,34 +472,38 @@ def place_order(session: Session, principal: Principal, data: schemas.OrderIn) -
         ship_to=way.ship_to.model_dump(exclude_none=True) if way.ship_to else None,
         placed_at=at, placed_by=principal.name,
     )  # fmt: skip
+    # the unit of work does not order tables by foreign key (no relationships here): each
+    # level is flushed before the rows that point at it
     session.add(order)
     session.flush()
     lines = []
     for position, line in enumerate(q.lines):
         row = OrderLine(
-            order_id=order.id, position=position, sku=line.sku, quantity=line.quantity,
-            unit_price=line.unit_price, subtotal=line.subtotal, discount=line.discount,
-            paid=line.total,
+            id=new_id("oln"), order_id=order.id, position=position, sku=line.sku,
+            quantity=line.quantity, unit_price=line.unit_price, subtotal=line.subtotal,
+            discount=line.discount, paid=line.total,
             adjustments=[{"promotion_id": a.promotion_id, "reason": a.reason, "amount": a.amount}
                          for a in line.adjustments],
             handed_over_at=at if way.method == "in_store" else None,
         )  # fmt: skip
         session.add(row)
         lines.append(row)
-    session.flush()
     if data.paid:
         order.status = ORDER.check(order.status, "paid")
+    made: list[tuple[Fulfilment, FulfilmentStep]] = []
     if way.method == "in_store":
         # handed over at the till: the store's own system reports the stock it sold
         order.status = ORDER.check(order.status, "fulfilled")
     else:
-        _plan_fulfilments(session, principal, order, lines, way, at)
+        made = _plan_fulfilments(session, principal, order, lines, way, at)
     if sale.cart is not None:
         sale.cart.status = "ordered"
         sale.cart.order_id = order.id
-    session.flush()
-    emit(session, "order.placed", _order_event(session, order, lines), entity_id=order.entity_id)
-    return order
+    session.flush()  # everything at once: one trip per table
+    fulfilments = [f for f, _ in made]
+    emit(session, "order.placed", _order_event(order, lines, fulfilments),
+         entity_id=order.entity_id)  # fmt: skip
+    return Placed(order, lines, fulfilments, {f.id: [step] for f, step in made})
 
 
 def _plan_fulfilments(
@@ -473,7 +513,7 @@ def _plan_fulfilments(
     lines: Sequence[OrderLine],
     way: schemas.FulfilmentIn,
     at: datetime,
-) -> None:
+) -> list[tuple[Fulfilment, FulfilmentStep]]:
     wanted = [(line.sku, line.quantity) for line in lines]
     if way.method in ("click_and_collect", "ship_from_store"):
         assert way.location is not None
@@ -485,17 +525,20 @@ def _plan_fulfilments(
                 field="fulfilment.location",
             )
         hold = COLLECT_WITHIN if way.method == "click_and_collect" else SHIP_WITHIN
-        _new_fulfilment(session, order, lines, way.method, way.location, wanted, at, hold)
-        return
+        return [_new_fulfilment(session, order, lines, way.method, way.location, wanted, at, hold)]
     sites, stock = inventory_service.sourcing_sites(session, [sku for sku, _ in wanted])
     destination = destination_of(way.ship_to.model_dump() if way.ship_to else None)
     plan = source_home_delivery(wanted, sites, stock, destination=destination)
     kinds = {site.code: site.kind for site in sites}
+    made = []
     for parcel in plan.parcels:
         method = "home_delivery" if kinds[parcel.location] == "warehouse" else "ship_from_store"
-        _new_fulfilment(
-            session, order, lines, method, parcel.location, list(parcel.lines), at, SHIP_WITHIN
+        made.append(
+            _new_fulfilment(
+                session, order, lines, method, parcel.location, list(parcel.lines), at, SHIP_WITHIN
+            )
         )
+    return made
 
 
 def destination_of(ship_to: Mapping[str, Any] | None) -> Point | None:
@@ -520,30 +563,31 @@ def _new_fulfilment(
     units: Sequence[tuple[str, int]],
     at: datetime,
     hold: timedelta,
-) -> Fulfilment:
+) -> tuple[Fulfilment, FulfilmentStep]:
     by_sku = {line.sku: line for line in lines}
     fulfilment = Fulfilment(
-        order_id=order.id, method=method, location=location,
+        id=new_id("ful"), order_id=order.id, steps=0, refund=None, method=method, location=location,
         status=FULFILMENTS[method].initial,
         lines=[{"line_id": by_sku[sku].id, "sku": sku, "quantity": n} for sku, n in units],
         reserved_until=at + hold,
     )  # fmt: skip
     session.add(fulfilment)
-    session.flush()
+    session.flush()  # with the order's lines, before its step
     inventory_service.reserve(
         session, SYSTEM, location, list(units), reference=fulfilment.id,
         expires_at=at + hold, now=at,
     )  # fmt: skip
-    session.add(
-        FulfilmentStep(fulfilment_id=fulfilment.id, seq=0, to_status=fulfilment.status, at=at)
-    )
-    return fulfilment
+    step = FulfilmentStep(
+        id=new_id("fst"), fulfilment_id=fulfilment.id, seq=0, from_status=None,
+        to_status=fulfilment.status, at=at, by=None, note=None,
+    )  # fmt: skip
+    session.add(step)
+    return fulfilment, step
 
 
-def _order_event(session: Session, order: Order, lines: Sequence[OrderLine]) -> dict[str, Any]:
-    fulfilments = session.execute(
-        select(Fulfilment).where(Fulfilment.order_id == order.id).order_by(Fulfilment.created_at)
-    ).scalars()
+def _order_event(
+    order: Order, lines: Sequence[OrderLine], fulfilments: Sequence[Fulfilment]
+) -> dict[str, Any]:
     return {
         "order_id": order.id, "number": order.number, "receipt": order.receipt,
         "channel": order.channel, "entity_id": order.entity_id, "location": order.location,
@@ -876,12 +920,11 @@ def _source_again(
     made = []
     for parcel in plan.parcels:
         method = "home_delivery" if kinds[parcel.location] == "warehouse" else "ship_from_store"
-        made.append(
-            _new_fulfilment(
-                session, order, lines, method, parcel.location, list(parcel.lines), now,
-                SHIP_WITHIN,
-            )
-        )  # fmt: skip
+        fulfilment, _ = _new_fulfilment(
+            session, order, lines, method, parcel.location, list(parcel.lines), now, SHIP_WITHIN
+        )
+        made.append(fulfilment)
+    session.flush()
     return made
 
 
@@ -1154,13 +1197,17 @@ def find_returnable(
 # -- payloads -----------------------------------------------------------------------------------
 
 
-def fulfilment_payload(session: Session, fulfilment: Fulfilment) -> dict[str, Any]:
+def fulfilment_payload(
+    session: Session, fulfilment: Fulfilment, steps: Sequence[FulfilmentStep] | None = None
+) -> dict[str, Any]:
+    if steps is None:
+        steps = steps_of(session, fulfilment)
     return {
         "id": fulfilment.id, "order_id": fulfilment.order_id, "method": fulfilment.method,
         "location": fulfilment.location, "status": fulfilment.status,
         "lines": fulfilment.lines, "reserved_until": fulfilment.reserved_until,
         "refund": fulfilment.refund,
-        "steps": [schemas.StepOut.model_validate(s) for s in steps_of(session, fulfilment)],
+        "steps": [schemas.StepOut.model_validate(s) for s in steps],
     }  # fmt: skip
 
 
@@ -1177,7 +1224,30 @@ def return_payload(session: Session, row: Return, number: str | None = None) -> 
     }  # fmt: skip
 
 
-def order_payload(session: Session, order: Order) -> dict[str, Any]:
+def placed_payload(session: Session, placed: Placed) -> dict[str, Any]:
+    """A new order as it was written, without reading it back."""
+    return order_payload(
+        session, placed.order, lines=placed.lines, fulfilments=placed.fulfilments,
+        steps=placed.steps, returns=[],
+    )  # fmt: skip
+
+
+def order_payload(
+    session: Session,
+    order: Order,
+    *,
+    lines: Sequence[OrderLine] | None = None,
+    fulfilments: Sequence[Fulfilment] | None = None,
+    steps: dict[str, list[FulfilmentStep]] | None = None,
+    returns: Sequence[Return] | None = None,
+) -> dict[str, Any]:
+    if lines is None:
+        lines = order_lines(session, order)
+    if fulfilments is None:
+        fulfilments = fulfilments_of(session, order)
+    if returns is None:
+        returns = returns_of(session, order)
+    steps = steps or {}
     return {
         "id": order.id, "number": order.number, "receipt": order.receipt,
         "channel": order.channel, "entity_id": order.entity_id, "location": order.location,
@@ -1188,10 +1258,9 @@ def order_payload(session: Session, order: Order) -> dict[str, Any]:
         "delivery_discount": order.delivery_discount, "total": order.total,
         "coupons": list(order.coupons), "adjustments": list(order.adjustments),
         "ship_to": order.ship_to, "placed_at": order.placed_at,
-        "lines": [schemas.OrderLineOut.model_validate(line)
-                  for line in order_lines(session, order)],
-        "fulfilments": [fulfilment_payload(session, f) for f in fulfilments_of(session, order)],
-        "returns": [return_payload(session, r, order.number) for r in returns_of(session, order)],
+        "lines": [schemas.OrderLineOut.model_validate(line) for line in lines],
+        "fulfilments": [fulfilment_payload(session, f, steps.get(f.id)) for f in fulfilments],
+        "returns": [return_payload(session, r, order.number) for r in returns],
     }  # fmt: skip
 
 
