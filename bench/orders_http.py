@@ -14,24 +14,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from api_latency import _ms, free_port, prepare_database
-from oversell_race import drop_database
+from api_latency import prepare_database
+from harness import Server, drop_database, lua_strings, run_wrk
 
 WRK_SCRIPT = """
-local bodies = {BODIES}
+local bodies = BODIES
 local i = 0
 local n = 0
 request = function()
@@ -128,24 +124,10 @@ def main() -> None:
             }, separators=(",", ":"))
             for _ in range(200)
         ]  # fmt: skip
-        env = {**os.environ, "OMNICANAL_DATA_DIR": tmp, "OMNICANAL_DATABASE_URL": url,
-               "OMNICANAL_RUN_DISPATCHER": "false", "OMNICANAL_SECRET_KEY": "bench"}  # fmt: skip
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "omnicanal.api.main:app", "--port", str(port),
-             "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
-            env=env,
-        )  # fmt: skip
+        server = Server(url, tmp, args.workers)
         try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{base}/readyz").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-            with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+            with httpx.Client(base_url=server.base, headers=headers, timeout=60) as client:
                 for n, body in enumerate(bodies[:20]):  # checks the bodies, warms the workers
                     answer = client.post("/api/v1/orders", content=body,
                                          headers={"Idempotency-Key": f"warm-{n}"})  # fmt: skip
@@ -153,27 +135,12 @@ def main() -> None:
             print(f"{args.backend}, {args.workers} worker(s), {args.products} products, "
                   f"{args.promotions} promotions, 1-3 line web orders for home delivery, "
                   f"wrk 1 thread x {args.connections} connections")  # fmt: skip
-            lua = WRK_SCRIPT.replace("BODIES", ",".join(f"[[{b}]]" for b in bodies))
-            lua = lua.replace("TOKEN", token)
-            with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-                script.write(lua)
-                script.flush()
-                command = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s",
-                           "--latency", "-s", script.name, base]  # fmt: skip
-                done = subprocess.run(command, capture_output=True, text=True)
-                if done.returncode != 0:
-                    raise SystemExit(f"wrk failed: {done.stderr or done.stdout}")
-                out = done.stdout
-            errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-            assert errors is None, f"{errors.group(1)} failed orders\n{out}"
-            p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-            p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-            rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-            print(f"POST /api/v1/orders  {rate:6.0f} orders/s  p50 {p50:6.1f} ms  "
-                  f"p99 {p99:6.1f} ms")  # fmt: skip
+            script = WRK_SCRIPT.replace("BODIES", lua_strings(bodies)).replace("TOKEN", token)
+            result = run_wrk(script, server.base, args.connections, args.seconds)
+            print(f"POST /api/v1/orders  {result.rate:6.0f} orders/s  p50 {result.p50:6.1f} ms  "
+                  f"p99 {result.p99:6.1f} ms")  # fmt: skip
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            server.stop()
             drop_database(url)
 
 

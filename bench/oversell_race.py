@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +25,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from api_latency import free_port, prepare_database
+from api_latency import prepare_database
+from harness import Server, drop_database
 
 STORE = "RACE-STORE"
 
@@ -76,35 +74,6 @@ def seed(database_url: str) -> str:
     return issued.token
 
 
-class Server:
-    """`uvicorn` with `workers` processes on the production settings, as `omnicanal serve`."""
-
-    def __init__(self, database_url: str, data_dir: Path, workers: int) -> None:
-        self.port = free_port()
-        env = {**os.environ, "OMNICANAL_DATA_DIR": str(data_dir),
-               "OMNICANAL_DATABASE_URL": database_url, "OMNICANAL_RUN_DISPATCHER": "false",
-               "OMNICANAL_SECRET_KEY": "race"}  # fmt: skip
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "omnicanal.api.main:app", "--port", str(self.port),
-             "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
-            env=env,
-        )  # fmt: skip
-        self.base = f"http://127.0.0.1:{self.port}"
-        for _ in range(600):
-            try:
-                if httpx.get(f"{self.base}/readyz").status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("the server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
 async def _race(base: str, token: str, rounds: int, clients: int, units: int) -> RaceResult:
     result = RaceResult()
     headers = {"Authorization": f"Bearer {token}"}
@@ -149,17 +118,6 @@ async def _race(base: str, token: str, rounds: int, clients: int, units: int) ->
             result.rounds += 1
         result.seconds = time.perf_counter() - started
     return result
-
-
-def drop_database(url: str) -> None:
-    """The PostgreSQL schema `prepare_database` made (a SQLite file goes with its folder)."""
-    match = re.search(r"search_path%3D(\w+)", url)
-    if match:
-        import psycopg
-
-        base = url.split("?")[0].replace("+psycopg", "")
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{match.group(1)}" CASCADE')
 
 
 def race(base: str, token: str, rounds: int, clients: int, units: int) -> RaceResult:

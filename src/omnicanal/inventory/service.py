@@ -33,6 +33,7 @@ from omnicanal.inventory.availability import (
     Point,
     Site,
     availability,
+    cart_quantities,
 )
 from omnicanal.inventory.hours import OpeningHours
 from omnicanal.inventory.models import (
@@ -536,17 +537,7 @@ def reserve(
         expires_at = now + (ttl or DEFAULT_RESERVATION_TTL)
     if not reference:
         raise InvalidInput("a reservation holds stock for a reference", field="reference")
-    wanted: dict[str, int] = {}
-    for i, (sku, quantity) in enumerate(lines):
-        if not isinstance(sku, str) or not sku:
-            raise InvalidInput("a line needs a SKU", field=f"lines[{i}].sku")
-        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
-            raise InvalidInput(
-                "a quantity is a positive whole number", field=f"lines[{i}].quantity"
-            )
-        wanted[sku] = wanted.get(sku, 0) + quantity
-    if not wanted:
-        raise InvalidInput("reserve at least one line", field="lines")
+    wanted = cart_quantities(lines)  # the same SKU on two lines held together
     table = StockPositionRow.__table__
     atp = table.c.on_hand - table.c.reserved - table.c.safety_stock
     # Refused at once, without waiting for a row lock, when the committed stock already falls
