@@ -180,5 +180,6 @@ def load_all_models() -> None:
     from omnicanal.imports import models as _imports  # noqa: F401
     from omnicanal.inventory import models as _inventory  # noqa: F401
     from omnicanal.network import models as _network  # noqa: F401
+    from omnicanal.orders import models as _orders  # noqa: F401
     from omnicanal.pricing import models as _pricing  # noqa: F401
     from omnicanal.security import models as _security  # noqa: F401

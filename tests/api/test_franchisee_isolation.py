@@ -32,6 +32,7 @@ from omnicanal.inventory.models import (
     StockPositionRow,
 )
 from omnicanal.network.models import Channel, Entity, Location
+from omnicanal.orders.models import Cart, CartLine, Fulfilment, Order, OrderLine
 from omnicanal.pricing.models import PricePolicy, PriceRow, PromotionRow, Redemption
 from omnicanal.security.models import ApiKey, User
 from omnicanal.security.permissions import ROLE_PERMISSIONS, Role
@@ -140,6 +141,23 @@ def _other_franchisee_objects(factory, brand: Brand) -> dict[str, str]:
         s.add(ReservationRow(id="rsv_of_b", location="FRB-01", sku="ANY-SKU", quantity=2,
                              reference="FRB-ORDER-1", expires_at=utcnow()))  # fmt: skip
         s.flush()
+        # B's cart and order at its store, with a pickup there
+        cart = Cart(channel="store:FRB", started_channel="store:FRB", location="FRB-01")
+        order = Order(number="OC-SECRETB1", channel="store:FRB", entity_id=brand.franchisee_b,
+                      location="FRB-01", fulfilment="click_and_collect", currency="EUR",
+                      subtotal=4200, discount=0, items_total=4200, total=4200, status="paid")  # fmt: skip
+        s.add_all([cart, order])
+        s.flush()
+        s.add(CartLine(cart_id=cart.id, position=0, sku="ANY-SKU", quantity=1))
+        line = OrderLine(order_id=order.id, position=0, sku="ANY-SKU", quantity=1,
+                         unit_price=4200, subtotal=4200, discount=0, paid=4200)  # fmt: skip
+        s.add(line)
+        s.flush()
+        fulfilment = Fulfilment(order_id=order.id, method="click_and_collect", location="FRB-01",
+                                status="placed", lines=[{"line_id": line.id, "sku": "ANY-SKU",
+                                                         "quantity": 1}])  # fmt: skip
+        s.add(fulfilment)
+        s.flush()
         fillers = {
             "code_id": code.id,
             # Master products are the brand's, readable by every franchisee: none is B's.
@@ -155,8 +173,12 @@ def _other_franchisee_objects(factory, brand: Brand) -> dict[str, str]:
             # Promotions are the brand's, readable by every franchisee: none is B's.
             "promotion_id": "promo_not_of_b",
             "entity": "FR-B",
-            "location": "FRB-01",
+            "cart_id": cart.id,
             "sku": "ANY-SKU",
+            "order_id": order.id,
+            "fulfilment_id": fulfilment.id,
+            "order_line_id": line.id,
+            "location": "FRB-01",
             "reference": "FRB-ORDER-1",
         }
     key_b = issue_key(factory, ["network:read"], entity_id=brand.franchisee_b, name="key of B")
@@ -235,6 +257,22 @@ def _bodies(brand: Brand) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("POST", "/api/v1/pricing/promotions/{promotion_id}/status"): {"status": "paused"},
         ("POST", "/api/v1/pricing/promotions/{promotion_id}/coupons"): {"count": 5},
+        # A cart or an order at B's store, or B's own, changed, moved along or taken back there.
+        ("POST", "/api/v1/carts"): {"channel": "store:FRB", "location": "FRB-01"},
+        ("PATCH", "/api/v1/carts/{cart_id}"): {"customer_id": "cus_x"},
+        ("POST", "/api/v1/carts/{cart_id}/lines"): {"sku": "ANY-SKU", "quantity": 1},
+        ("PUT", "/api/v1/carts/{cart_id}/lines/{sku}"): {"quantity": 5},
+        ("DELETE", "/api/v1/carts/{cart_id}/lines/{sku}"): {},
+        ("POST", "/api/v1/orders"): {
+            "channel": "store:FRB", "location": "FRB-01", "lines": [{"sku": "ANY-SKU", "quantity": 1}],
+            "fulfilment": {"method": "in_store"},
+        },
+        ("POST", "/api/v1/orders/{order_id}/pay"): {},
+        ("POST", "/api/v1/orders/{order_id}/cancel"): {"reason": "x"},
+        ("POST", "/api/v1/orders/{order_id}/fulfilments/{fulfilment_id}/status"): {"status": "ready"},
+        ("POST", "/api/v1/orders/{order_id}/returns"): {
+            "location": "FRB-01", "lines": [{"line_id": "oln_x", "quantity": 1}]
+        },
         ("POST", "/api/v1/inventory/locations/{location}/movements"): {"movements": [
             {"id": "A-1", "sku": "ANY-SKU", "quantity": -5, "kind": "sale", "at": "2026-12-01T10:00:00Z"}]},
         ("POST", "/api/v1/inventory/locations/{location}/counts"): {
@@ -290,6 +328,13 @@ def _snapshot(session: Session, brand: Brand) -> str:
     for model, column in ((PriceRow, PriceRow.location), (Redemption, Redemption.location)):
         for row in session.scalars(select(model).where(column == "FRB-01").order_by(model.id)):
             rows.append({c.key: str(getattr(row, c.key)) for c in model.__table__.columns})
+    for model, column in (
+        (Cart, Cart.location), (Order, Order.location), (Fulfilment, Fulfilment.location)
+    ):  # fmt: skip
+        for row in session.scalars(select(model).where(column == "FRB-01").order_by(model.id)):
+            rows.append({c.key: str(getattr(row, c.key)) for c in model.__table__.columns})
+    for line in session.scalars(select(CartLine).order_by(CartLine.id)):
+        rows.append((line.cart_id, line.sku, line.quantity))
     for model, column in (
         (StockPositionRow, StockPositionRow.location),
         (MovementRow, MovementRow.location),
@@ -348,6 +393,10 @@ def _b_markers(session: Session, brand: Brand) -> set[str]:
     markers |= set(
         session.scalars(select(OutboxEvent.id).where(OutboxEvent.entity_id == brand.franchisee_b))
     )
+    markers |= {"OC-SECRETB1"}
+    markers |= set(session.scalars(select(Cart.id).where(Cart.location == "FRB-01")))
+    markers |= set(session.scalars(select(Order.id).where(Order.location == "FRB-01")))
+    markers |= set(session.scalars(select(Fulfilment.id).where(Fulfilment.location == "FRB-01")))
     return markers
 
 

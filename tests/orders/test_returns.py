@@ -20,6 +20,7 @@ from omnicanal.orders import (
     ReturnWindowClosed,
     SoldLine,
     SoldOrder,
+    last_return_day,
     plan_return,
     unit_refund,
 )
@@ -321,3 +322,11 @@ def test_unit_refunds_add_up_to_the_line_total_however_the_units_are_grouped(
         done, total = done + k, total + part
         assert total * quantity <= paid * done  # so far, never more than the units' exact share
     assert total == paid
+
+
+def test_the_last_return_day_counts_whole_days_in_the_brands_time_zone() -> None:
+    # 23:30 in Paris on 31 March is already 1 April there: the window counts from 1 April
+    late_evening = datetime(2026, 3, 31, 22, 30, tzinfo=UTC)
+    assert last_return_day(late_evening).isoformat() == "2026-05-01"
+    assert last_return_day(DELIVERED, ReturnPolicy(window_days=14)).isoformat() == "2026-03-16"
+    assert last_return_day(DELIVERED, ReturnPolicy(window_days=0)) == DELIVERED.date()

@@ -108,16 +108,18 @@ def _include_routers(app: FastAPI) -> None:
     from omnicanal.events.api import router as events_router
     from omnicanal.inventory.api import router as inventory_router
     from omnicanal.network.api import router as network_router
+    from omnicanal.orders.api import router as orders_router
     from omnicanal.pricing.api import router as pricing_router
     from omnicanal.security.api import router as security_router
 
     # Routes are matched in order, a regular expression each: the real-time paths first —
     # every channel's customer records, quotes at each change of a cart, stock at each product
-    # page — (the routers' paths do not overlap, so the order changes nothing else).
+    # page, orders — (the routers' paths do not overlap, so the order changes nothing else).
     for router in (
         customers_router,
         pricing_router,
         inventory_router,
+        orders_router,
         consent_router,
         gdpr_router,
         network_router,

@@ -22,6 +22,7 @@ def dispatch(
     """Deliver pending events until Ctrl-C (the web server also does this unless told not to)."""
     from omnicanal.cli import common
     from omnicanal.events.dispatcher import DispatchStats, dispatch_once, run
+    from omnicanal.orders import service as _orders  # noqa: F401  (its in-process subscribers)
 
     factory, current = common.session_factory(), common.settings()
 

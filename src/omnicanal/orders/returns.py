@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -151,6 +151,13 @@ def unit_refund(paid: int, quantity: int, already: int, units: int) -> int:
     return refunded(already + units) - refunded(already)
 
 
+def last_return_day(handed_over_at: datetime, policy: ReturnPolicy = ReturnPolicy()) -> date:
+    """The last day a line handed over at `handed_over_at` may come back: whole days in the
+    brand's time zone from the day it reached the customer."""
+    zone = ZoneInfo(policy.timezone)
+    return handed_over_at.astimezone(zone).date() + timedelta(days=policy.window_days)
+
+
 def plan_return(
     order: SoldOrder,
     lines: Sequence[ReturnedLine],
@@ -198,7 +205,7 @@ def plan_return(
             raise NotHandedOver(
                 f"line {line.id} has not reached the customer", field=f"lines[{i}].line_id"
             )
-        last_day = line.handed_over_at.astimezone(zone).date() + timedelta(days=policy.window_days)
+        last_day = last_return_day(line.handed_over_at, policy)
         if at.astimezone(zone).date() > last_day:
             raise ReturnWindowClosed(
                 f"line {line.id} could be returned until {last_day.isoformat()}",

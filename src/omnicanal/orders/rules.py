@@ -69,7 +69,7 @@ class StateMachine:
                     f"(known: {', '.join(self.transitions)})",
                     field="status",
                     machine=self.name,
-                    status=state,
+                    state=state,  # not `status`: the problem document's HTTP status
                 )
         if target not in self.transitions[current]:
             allowed = sorted(self.transitions[current])
