@@ -75,9 +75,17 @@ def test_demo_builds_the_simulated_brand_and_prints_one_login_per_role(data_dir:
         assert session.scalar(select(func.count(PromotionRow.id))) >= 6
         assert session.scalar(select(func.count(PricePolicy.id))) >= 1
 
+    # the stock files loaded through the inventory's import paths end where the simulation did
+    from omnicanal.cli.demo_stock import compare_with_truth
+
+    checked, wrong = compare_with_truth(data_dir / "brand")
+    assert checked > 1000 and wrong == []
+    assert "every one equal to the simulation's truth" in result.output
+
     again = invoke("demo", "--no-serve", "--scale", "tiny")
     assert again.exit_code == 0
     assert "Reusing the simulated brand" in again.output
+    assert compare_with_truth(data_dir / "brand")[1] == [], "loading twice moves nothing twice"
     assert "Prices and promotions already loaded" in again.output
     with common.session_factory()() as session:
         assert session.scalar(select(func.count(PriceRow.id))) == prices, "loaded once"

@@ -265,12 +265,13 @@ def test_availability_of_a_cart_near_a_postal_code(client, brand, admin_headers)
     assert set(rows) == {"LYON-01", "FRA-01", "FRB-01", "WH-1"}
     assert rows["FRB-01"]["complete"] is False and rows["FRB-01"]["promise"] is None
     assert rows["LYON-01"]["complete"] is True
-    assert rows["LYON-01"]["lines"][0] == {"sku": "ROBE-1", "visibility": "exact", "quantity": 4}
-    assert rows["FRA-01"]["lines"][0] == {
-        "sku": "ROBE-1",
-        "visibility": "band",
-        "level": "available",
-    }
+    assert body["skus"] == ["ROBE-1", "SAC-1"]
+    assert (rows["LYON-01"]["visibility"], rows["LYON-01"]["available"]) == ("exact", [4, 1])
+    assert (rows["FRA-01"]["visibility"], rows["FRA-01"]["levels"]) == (
+        "band",
+        ["available", "low"],
+    )
+    assert rows["FRA-01"]["available"] is None
     assert rows["LYON-01"]["promise"]["kind"] in ("ready_in", "ready_at")
     assert rows["LYON-01"]["promise_text"].startswith("prêt")
     assert body["home_delivery"]["location"] == "WH-1"  # a warehouse ships first
@@ -278,7 +279,8 @@ def test_availability_of_a_cart_near_a_postal_code(client, brand, admin_headers)
         "/api/v1/inventory/availability?sku=ROBE-1&latitude=45.76&longitude=4.83&audience=public",
         headers=h,
     ).json()
-    assert {row["lines"][0]["visibility"] for row in public["locations"]} == {"band"}
+    assert {row["visibility"] for row in public["locations"]} == {"band"}
+    assert all(row["available"] is None for row in public["locations"])
     bad = client.get("/api/v1/inventory/availability?sku=ROBE-1&postal_code=ABCDE", headers=h)
     assert bad.status_code == 422 and bad.json()["field"] == "postal_code"
     bad = client.get("/api/v1/inventory/availability?sku=ROBE-1:0", headers=h)

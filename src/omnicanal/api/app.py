@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.write_lock = anyio.Lock() if engine.dialect.name == "sqlite" else None
+    app.state.db_slots = anyio.Semaphore(pool_capacity(engine))
 
     install_problem_handlers(app)
     _include_routers(app)
@@ -87,6 +88,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.add_middleware(RequestIdMiddleware)
     return app
+
+
+def pool_capacity(engine: Engine) -> int:
+    """How many connections the engine's pool hands out at most (its size and overflow)."""
+    pool = engine.pool
+    size = getattr(pool, "size", None)
+    overflow = getattr(pool, "_max_overflow", 0)
+    if not callable(size):
+        return 64
+    return max(1, size() + max(0, overflow))
 
 
 def _include_routers(app: FastAPI) -> None:

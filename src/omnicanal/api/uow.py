@@ -160,7 +160,10 @@ class UnitOfWorkMiddleware:
         # letting them sleep in SQLite's busy handler.
         writes = scope["method"] in WRITE_METHODS and scope["path"] not in READING_POSTS
         lock = state.write_lock if writes else None
-        async with lock or _NO_LOCK:
+        # A unit of work holds its connection across several trips through the thread pool:
+        # no more of them at once than the pool has connections, or the threads waiting for
+        # one would keep those holding one from committing.
+        async with lock or _NO_LOCK, state.db_slots:
             session = factory()
             closed = False
             try:

@@ -232,6 +232,49 @@ def import_prices(
     _run("prices", file, format, map, report, {"owner": owner} if owner else None)
 
 
+@import_app.command("stock_counts")
+def import_stock_counts(
+    file: File, format: Format = None, map: Mapping = None, report: Report = None
+) -> None:
+    """Counts of a location's stock, SKU by SKU: each row sets its SKU as counted at that
+    instant, the movements stamped after it added back on top.
+
+    Columns: location_code, sku or code (a local code of the location's owner), quantity,
+    counted_at (ISO 8601 with offset).
+    """
+    _run("stock_counts", file, format, map, report)
+
+
+@import_app.command("stock_movements")
+def import_stock_movements(
+    file: File,
+    kind: str = typer.Option(None, help="The kind of every row without one, e.g. receipt."),
+    format: Format = None,
+    map: Mapping = None,
+    report: Report = None,
+) -> None:
+    """Stock movements, each applied once: importing a file again changes nothing.
+
+    Columns: movement_id (unique at its location), location_code, sku or code, quantity
+    (signed: +3 received, -1 sold), kind (receipt, transfer_in, return, sale, transfer_out,
+    write_off, adjustment; or `reason`: shipment, ship_from_store, click_and_collect...),
+    occurred_at, reference (an order, a transfer), supplier.
+    """
+    _run("stock_movements", file, format, map, report, {"kind": kind} if kind else None)
+
+
+@import_app.command("stock_transfers")
+def import_stock_transfers(
+    file: File, format: Format = None, map: Mapping = None, report: Report = None
+) -> None:
+    """Transfers between locations: out of one when shipped, into the other when received.
+
+    Columns: transfer_id, from_location, to_location, sku or code, quantity, shipped_at,
+    received_at.
+    """
+    _run("stock_transfers", file, format, map, report)
+
+
 @import_app.command("rejected")
 def list_rejected(
     kind: str = typer.Option(None, help="Only this kind."),

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from omnicanal.cli.common import console, session_factory, settings
 from omnicanal.cli.data import import_file, progress_bar
 from omnicanal.cli.demo_pricing import load_pricing
+from omnicanal.cli.demo_stock import check_stock, load_stock
 from omnicanal.imports.readers import parse_mapping
 from omnicanal.network import service as network_service
 from omnicanal.security import service as security_service
@@ -82,6 +83,8 @@ def load_brand(brand_dir: Path) -> None:
             if report.rejected:
                 console.print(f"[yellow]{spec.path}: {report.rejected} rows rejected[/]")
         load_catalog(brand_dir, progress)
+        load_stock(brand_dir, progress)
+    check_stock(brand_dir)
     load_pricing(brand_dir)
     resolve_customers()
 

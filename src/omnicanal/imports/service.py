@@ -29,6 +29,8 @@ class BatchImporter:
 
     validate: Callable[[dict[str, Any]], Any]
     write: Callable[[Session, Principal, list[Any]], tuple[int, int]]
+    # rows a batch (and a commit) for this kind, when it writes better in larger batches
+    batch_size: int | None = None
 
 
 _IMPORTERS: dict[str, RowHandler] = {}
@@ -138,6 +140,8 @@ def run_import(
     report = ImportReport(run_id=run.id, kind=kind, source=source)
 
     batch_importer = _BATCH_IMPORTERS.get(kind)
+    if batch_importer is not None and batch_importer.batch_size:
+        batch_size = batch_importer.batch_size
     session = factory()
 
     def reject(row_number: int, row: dict[str, Any], exc: Exception) -> None:

@@ -6,16 +6,19 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
-from omnicanal.api.deps import DB, CurrentPrincipal
+from omnicanal.api.deps import DB, Credentials, CurrentPrincipal, get_principal
+from omnicanal.api.uow import finish_in_handler
 from omnicanal.catalog import service as catalog_service
 from omnicanal.errors import InvalidInput
 from omnicanal.i18n import language
 from omnicanal.imports.service import hold_rows
 from omnicanal.inventory import rules, schemas, service
 from omnicanal.inventory.availability import Availability, Point
+from omnicanal.inventory.visibility import Visibility
 from omnicanal.inventory.words import promise_text
 from omnicanal.security.permissions import Principal
 
@@ -162,16 +165,30 @@ def put_settings(location: str, body: schemas.SettingsIn, db: DB, principal: Cur
 
 
 @router.post("/reservations", response_model=list[schemas.ReservationOut], status_code=201)
-def post_reservation(body: schemas.ReservationIn, db: DB, principal: CurrentPrincipal):
+async def post_reservation(
+    request: Request, body: schemas.ReservationIn, credentials: Credentials
+) -> Response:
     """Hold units at a location for an order or a cart, every line or none (409
     `out_of_stock` names the line short and what is available)."""
-    skus = _skus(db, principal, body.location, body.lines, "lines")
-    lines = [(sku, line.quantity) for line, sku in zip(body.lines, skus, strict=True)]
-    service.reserve(
-        db, principal, body.location, lines, reference=body.reference,
-        ttl=timedelta(minutes=body.ttl_minutes),
-    )  # fmt: skip
-    return service.reservations_of(db, principal, body.reference)
+
+    # Every buyer of the last units asks at once: the key check, the reservation and the
+    # commit in one trip through the thread pool, so the stock row is locked no longer than
+    # the work itself.
+    def unit_of_work() -> Response:
+        principal = get_principal(request, credentials)
+        db = request.state.db
+        skus = _skus(db, principal, body.location, body.lines, "lines")
+        lines = [(sku, line.quantity) for line, sku in zip(body.lines, skus, strict=True)]
+        held = service.reserve(
+            db, principal, body.location, lines, reference=body.reference,
+            ttl=timedelta(minutes=body.ttl_minutes),
+        )  # fmt: skip
+        payload = [service.reservation_json(r) for r in held]
+        response = Response(to_json(payload), status_code=201, media_type="application/json")
+        finish_in_handler(request.scope, response)
+        return response
+
+    return await run_in_threadpool(unit_of_work)
 
 
 @router.get("/reservations/{reference}", response_model=list[schemas.ReservationOut])
@@ -197,10 +214,9 @@ def _line(text: str, i: int) -> tuple[str, int]:
 
 
 @router.get("/availability", response_model=schemas.AvailabilityOut)
-def get_availability(
+async def get_availability(
     request: Request,
-    db: DB,
-    principal: CurrentPrincipal,
+    credentials: Credentials,
     sku: Annotated[list[str], Query(description="SKU or SKU:quantity, once per line of the cart")],
     postal_code: Annotated[str | None, Query(max_length=10)] = None,
     latitude: Annotated[float | None, Query(ge=-90, le=90)] = None,
@@ -212,7 +228,7 @@ def get_availability(
         Query(description="public: what a customer is shown (the web shop, the app)"),
     ] = "caller",
     lang: Annotated[str | None, Query(description="fr or en: each promise in words")] = None,
-):
+) -> Response:
     """Where a SKU or a whole cart is available near a postal code or a point, nearest first:
     what each location holds (as its visibility policy lets the caller see it) and what it
     promises (ready in an hour, ready at a time, or a delivery date); and the home delivery."""
@@ -222,29 +238,41 @@ def get_availability(
     if (latitude is None) != (longitude is None):
         raise InvalidInput("send latitude and longitude together", field="latitude")
     near = Point(latitude, longitude) if latitude is not None and longitude is not None else None
-    found = service.find_availability(
-        db, principal, lines, near=near, postal_code=postal_code, radius_km=radius_km,
-        limit=limit, public=audience == "public",
-    )  # fmt: skip
     wanted = lang or request.headers.get("accept-language")
     words = language(wanted.split(",")[0].split(";")[0].strip()) if wanted else None
-    return Response(to_json(availability_payload(found, words)), media_type="application/json")
+
+    # Asked at every visit of a product page: the key check, the reads and the end of the
+    # unit of work in one trip through the thread pool.
+    def unit_of_work() -> Response:
+        principal = get_principal(request, credentials)
+        found = service.find_availability(
+            request.state.db, principal, lines, near=near, postal_code=postal_code,
+            radius_km=radius_km, limit=limit, public=audience == "public",
+        )  # fmt: skip
+        response = Response(
+            to_json(availability_payload(found, words)), media_type="application/json"
+        )
+        finish_in_handler(request.scope, response)
+        return response
+
+    return await run_in_threadpool(unit_of_work)
 
 
 def availability_payload(found: Availability, lang: str | None) -> dict[str, Any]:
-    return {
-        "skus": list(found.skus),
-        "locations": [
-            {
-                "location": row.location,
-                "distance_km": None if row.distance_km is None else round(row.distance_km, 2),
-                "visibility": row.visibility.value,
-                "complete": row.complete,
-                "lines": [{"sku": sku, **shown} for sku, shown in found.lines(row)],
-                "promise": row.promise,
-                "promise_text": promise_text(row.promise, lang) if lang else None,
-            }
-            for row in found.locations
-        ],
-        "home_delivery": found.home_delivery,
-    }
+    """Each location's figures in the order of `skus`: `available` (units) when the caller
+    sees them exactly, `levels` (none, low, available) when it sees bands, neither when the
+    location hides its stock."""
+    rows = []
+    for row in found.locations:
+        shown = list(row.shown) if row.shown is not None else None
+        rows.append({
+            "location": row.location,
+            "distance_km": None if row.distance_km is None else round(row.distance_km, 2),
+            "visibility": row.visibility.value,
+            "available": shown if row.visibility is Visibility.EXACT else None,
+            "levels": shown if row.visibility is Visibility.BAND else None,
+            "complete": row.complete,
+            "promise": row.promise,
+            "promise_text": promise_text(row.promise, lang) if lang else None,
+        })  # fmt: skip
+    return {"skus": list(found.skus), "locations": rows, "home_delivery": found.home_delivery}

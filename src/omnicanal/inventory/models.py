@@ -22,8 +22,12 @@ from omnicanal.db import Base, utcnow
 
 class StockPositionRow(Base):
     __tablename__ = "inventory_positions"
-    # the availability of a cart reads its SKUs at every location
-    __table_args__ = (Index("ix_inventory_positions_sku", "sku", "location"),)
+    # the availability of a cart reads its SKUs at every location: from the index alone
+    __table_args__ = (
+        Index(
+            "ix_inventory_positions_sku", "sku", "location", "on_hand", "reserved", "safety_stock"
+        ),
+    )
 
     location: Mapped[str] = mapped_column(String(64), primary_key=True)
     sku: Mapped[str] = mapped_column(String(64), primary_key=True)

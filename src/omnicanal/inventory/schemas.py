@@ -172,8 +172,13 @@ class LocationAvailabilityOut(BaseModel):
     location: str
     distance_km: float | None
     visibility: Literal["exact", "band", "hidden"]
+    available: list[int] | None = Field(
+        description="units available, in the order of `skus`, when shown exactly"
+    )
+    levels: list[Literal["none", "low", "available"]] | None = Field(
+        description="none, low or available, in the order of `skus`, when shown as bands"
+    )
     complete: bool = Field(description="it holds every line of the cart")
-    lines: list[dict[str, Any]]
     promise: dict[str, Any] | None
     promise_text: str | None = None
 

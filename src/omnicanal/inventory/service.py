@@ -516,13 +516,6 @@ def location_positions(
 # -- reservations ---------------------------------------------------------------------------
 
 
-def _reservation(row: ReservationRow) -> rules.Reservation:
-    return rules.Reservation(
-        row.id, row.location, row.sku, row.quantity, row.created_at, row.expires_at,
-        row.status, row.reference, row.closed_at,  # type: ignore[arg-type]
-    )  # fmt: skip
-
-
 def reserve(
     session: Session,
     principal: Principal,
@@ -555,6 +548,19 @@ def reserve(
     if not wanted:
         raise InvalidInput("reserve at least one line", field="lines")
     table = StockPositionRow.__table__
+    atp = table.c.on_hand - table.c.reserved - table.c.safety_stock
+    # Refused at once, without waiting for a row lock, when the committed stock already falls
+    # short: the last units' losers do not queue behind their winners.
+    available = dict(
+        session.execute(
+            select(table.c.sku, atp).where(
+                table.c.location == place.code, table.c.sku.in_(list(wanted))
+            )
+        ).all()
+    )
+    for sku in sorted(wanted):
+        if wanted[sku] > max(0, available.get(sku, 0)):
+            _out_of_stock(place.code, sku, wanted[sku], max(0, available.get(sku, 0)))
     # in SKU order, so that two carts sharing SKUs lock their rows in the same order
     for sku in sorted(wanted):
         quantity = wanted[sku]
@@ -569,18 +575,13 @@ def reserve(
         )
         if done.rowcount != 1:  # type: ignore[attr-defined]
             position = session.get(StockPositionRow, (place.code, sku), populate_existing=True)
-            available = (
+            _out_of_stock(
+                place.code,
+                sku,
+                quantity,
                 0
                 if position is None
-                else max(0, position.on_hand - position.reserved - position.safety_stock)
-            )
-            raise rules.OutOfStock(
-                f"{quantity} × {sku} asked at {place.code}, {available} available",
-                field="quantity",
-                sku=sku,
-                location=place.code,
-                requested=quantity,
-                available=available,
+                else max(0, position.on_hand - position.reserved - position.safety_stock),
             )
     made = []
     for sku, quantity in wanted.items():
@@ -597,6 +598,17 @@ def reserve(
                           "active", reference)
         for m in made
     ]  # fmt: skip
+
+
+def _out_of_stock(location: str, sku: str, requested: int, available: int) -> None:
+    raise rules.OutOfStock(
+        f"{requested} × {sku} asked at {location}, {available} available",
+        field="quantity",
+        sku=sku,
+        location=location,
+        requested=requested,
+        available=available,
+    )
 
 
 def _close_reservations(
@@ -691,19 +703,23 @@ def consume(
     movement per SKU takes the units off hand. Again, nothing."""
     require(principal, Permission.INVENTORY_WRITE)
     now = now or utcnow()
-    closed = _close_reservations(
-        session, _active(session, principal, reference, location), "consumed", now
-    )
     by_location: dict[str, list[ReservationRow]] = {}
-    for row in closed:
+    for row in _active(session, principal, reference, location):
         by_location.setdefault(row.location, []).append(row)
+    closed: list[ReservationRow] = []
     for code, rows in sorted(by_location.items()):
+        # the location first, as every feed takes it, then its positions: no deadlock
+        # between a consumption and a feed of the same location
+        _lock_location(session, code)
+        done = _close_reservations(session, rows, "consumed", now)
         movements = [
             rules.Movement(f"{reference}:{r.id}", code, r.sku, -r.quantity, "sale", now)
-            for r in rows
+            for r in done
         ]
         refs = {m.id: reference for m in movements}
-        _record_movements(session, _place(session, code), movements, refs)
+        if movements:
+            _record_movements(session, _place(session, code), movements, refs)
+        closed.extend(done)
     return len(closed)
 
 
@@ -737,14 +753,23 @@ def reservations_of(session: Session, principal: Principal, reference: str) -> l
     ).all()
     if not rows:
         raise NotFound(f"no reservation for {reference!r}", field="reference")
-    return [_reservation_json(r) for r in rows]
+    return [_reservation_row_json(r) for r in rows]
 
 
-def _reservation_json(row: ReservationRow) -> dict[str, Any]:
+def _reservation_row_json(row: ReservationRow) -> dict[str, Any]:
     return {
         "id": row.id, "location": row.location, "sku": row.sku, "quantity": row.quantity,
         "status": row.status, "reference": row.reference, "created_at": row.created_at,
         "expires_at": row.expires_at, "closed_at": row.closed_at,
+    }  # fmt: skip
+
+
+def reservation_json(reservation: rules.Reservation) -> dict[str, Any]:
+    return {
+        "id": reservation.id, "location": reservation.location, "sku": reservation.sku,
+        "quantity": reservation.quantity, "status": reservation.status,
+        "reference": reservation.reference, "created_at": reservation.created_at,
+        "expires_at": reservation.expires_at, "closed_at": reservation.closed_at,
     }  # fmt: skip
 
 
@@ -841,15 +866,32 @@ def _load_sites(session: Session) -> tuple[list[Site], list[_Postal]]:
     return sites, places
 
 
+_ATP_SQL = (
+    "SELECT location, sku, on_hand - reserved - safety_stock FROM inventory_positions "
+    "WHERE sku IN ({marks}) AND on_hand - reserved - safety_stock > 0"
+)
+
+
 def _atp(session: Session, skus: Sequence[str]) -> dict[str, dict[str, int]]:
-    table = StockPositionRow.__table__
+    """Available-to-promise by location and SKU, where there is some. Read through the
+    driver's cursor: a cart's SKUs come back from every location (thousands of rows), and
+    SQLAlchemy's rows cost more than the query."""
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = _ATP_SQL.format(marks=", ".join([mark] * len(skus)))
+    cursor = connection.connection.cursor()  # the session's own transaction
+    try:
+        cursor.execute(sql, list(skus))
+        found = cursor.fetchall()
+    finally:
+        cursor.close()
     out: dict[str, dict[str, int]] = {}
-    statement = select(
-        table.c.location, table.c.sku, table.c.on_hand - table.c.reserved - table.c.safety_stock
-    ).where(table.c.sku.in_(list(skus)))
-    for location, sku, available in session.execute(statement):
-        if available > 0:
-            out.setdefault(location, {})[sku] = available
+    for location, sku, available in found:
+        held = out.get(location)
+        if held is None:
+            out[location] = {sku: available}
+        else:
+            held[sku] = available
     return out
 
 

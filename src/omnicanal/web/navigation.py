@@ -28,6 +28,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("promotions", N_("Promotions"), "/pricing/promotions", Permission.PRICING_READ),
     MenuItem("prices", N_("Prices"), "/pricing/prices", Permission.PRICING_READ),
     MenuItem("price_audit", N_("Price audit"), "/pricing/audit", Permission.PRICING_READ),
+    MenuItem("store_stock", N_("Stock"), "/store/stock", Permission.INVENTORY_READ),
     MenuItem("api_keys", N_("API keys"), "/admin/api-keys", Permission.APIKEYS_MANAGE),
     MenuItem("users", N_("Users"), "/admin/users", Permission.USERS_MANAGE),
 )

@@ -56,7 +56,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('location', 'sku', name=op.f('pk_inventory_positions'))
     )
     with op.batch_alter_table('inventory_positions', schema=None) as batch_op:
-        batch_op.create_index('ix_inventory_positions_sku', ['sku', 'location'], unique=False)
+        batch_op.create_index('ix_inventory_positions_sku', ['sku', 'location', 'on_hand', 'reserved', 'safety_stock'], unique=False)
 
     op.create_table('inventory_reservations',
     sa.Column('id', sa.String(length=40), nullable=False),

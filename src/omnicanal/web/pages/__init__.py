@@ -15,6 +15,7 @@ from omnicanal.web.pages import (
     prices,
     promotions,
     reviews,
+    store_stock,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -29,6 +30,7 @@ for module in (
     promotions,
     prices,
     price_audit,
+    store_stock,
     admin,
 ):
     router.include_router(module.router)

@@ -1,0 +1,181 @@
+"""Order placement through HTTP as `omnicanal serve --workers 2` runs it: `POST /api/v1/orders`
+with an `Idempotency-Key`, each order priced by the pricing engine (its promotions redeemed),
+its stock held at the warehouse that sources it, its fulfilment and events written, in one
+transaction.
+
+Seeds `--products` products with a base price, `--promotions` promotions on them, a warehouse
+holding plenty of each and a web channel; then `wrk` posts 1- to 3-line web orders for home
+delivery, a new Idempotency-Key each, for `--seconds`.
+
+    .venv/bin/python bench/orders_http.py --backend postgresql --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+from api_latency import _ms, free_port, prepare_database
+from oversell_race import drop_database
+
+WRK_SCRIPT = """
+local bodies = {BODIES}
+local i = 0
+local n = 0
+request = function()
+  i = i % #bodies + 1
+  n = n + 1
+  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer TOKEN",
+                   ["Idempotency-Key"] = string.format("bench-%d-%d", os.time(), n)}
+  return wrk.format("POST", "/api/v1/orders", headers, bodies[i])
+end
+"""
+
+
+def seed(url: str, products: int, promotions: int, rng: random.Random) -> tuple[str, list[str]]:
+    from sqlalchemy import insert
+
+    from omnicanal.catalog.models import Product
+    from omnicanal.db import make_engine, make_sessionmaker, new_id, utcnow
+    from omnicanal.inventory.models import StockPositionRow
+    from omnicanal.migrations import upgrade
+    from omnicanal.network import schemas as network_schemas
+    from omnicanal.network import service as network_service
+    from omnicanal.pricing import schemas as pricing_schemas
+    from omnicanal.pricing import service as pricing_service
+    from omnicanal.security import service as security
+    from omnicanal.security.permissions import Permission
+
+    upgrade(url)
+    engine = make_engine(url)
+    factory = make_sessionmaker(engine)
+    skus = [f"SKU-{n:06d}" for n in range(products)]
+    now = utcnow()
+    with engine.begin() as connection:
+        connection.execute(insert(Product), [
+            {"id": new_id("prd"), "sku": sku, "name_fr": f"Produit {sku}", "status": "active",
+             "attributes": {}, "created_at": now, "updated_at": now}
+            for sku in skus
+        ])  # fmt: skip
+    with factory.begin() as s:
+        hq = network_service.create_entity(
+            s, security.SYSTEM, network_schemas.EntityCreate(code="HQ", name="HQ", kind="hq")
+        )
+        network_service.create_location(s, security.SYSTEM, network_schemas.LocationCreate(
+            code="WH-1", name="Entrepôt", kind="warehouse", owner_entity_id=hq.id,
+            latitude=46.3, longitude=4.8, capabilities=["home_delivery"],
+        ))  # fmt: skip
+        network_service.create_channel(s, security.SYSTEM, network_schemas.ChannelCreate(
+            code="web", name="Web", kind="web", entity_id=hq.id))  # fmt: skip
+        pricing_service.set_prices(s, security.SYSTEM, [
+            pricing_schemas.PriceIn(sku=sku, amount=rng.randrange(990, 19990),
+                                    valid_from="2026-01-01T00:00:00+00:00")
+            for sku in skus
+        ])  # fmt: skip
+        for n in range(promotions):
+            pricing_service.create_promotion(s, security.SYSTEM, {
+                "id": f"PROMO-{n}", "action": {"kind": "percent_off", "percent": "10"},
+                "conditions": {"skus": rng.sample(skus, 5)},
+            })  # fmt: skip
+        token = security.create_api_key(
+            s, security.SYSTEM,
+            security.NewApiKey(name="bench", permissions=[p.value for p in Permission]),
+        ).token  # fmt: skip
+    with engine.begin() as connection:
+        connection.execute(insert(StockPositionRow), [
+            {"location": "WH-1", "sku": sku, "on_hand": 1_000_000, "reserved": 0,
+             "safety_stock": 0, "updated_at": now}
+            for sku in skus
+        ])  # fmt: skip
+    engine.dispose()
+    return token, skus
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="postgresql")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--products", type=int, default=5_000)
+    parser.add_argument("--promotions", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("this benchmark needs wrk: apt-get install wrk")
+    rng = random.Random(11)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = prepare_database(args.backend, Path(tmp))
+        token, skus = seed(url, args.products, args.promotions, rng)
+        bodies = [
+            json.dumps({
+                "channel": "web",
+                "lines": [{"sku": sku, "quantity": rng.randint(1, 2)}
+                          for sku in rng.sample(skus, rng.randint(1, 3))],
+                "fulfilment": {"method": "home_delivery",
+                               "ship_to": {"postal_code": "69002", "city": "Lyon"}},
+            }, separators=(",", ":"))
+            for _ in range(200)
+        ]  # fmt: skip
+        env = {**os.environ, "OMNICANAL_DATA_DIR": tmp, "OMNICANAL_DATABASE_URL": url,
+               "OMNICANAL_RUN_DISPATCHER": "false", "OMNICANAL_SECRET_KEY": "bench"}  # fmt: skip
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "omnicanal.api.main:app", "--port", str(port),
+             "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
+            env=env,
+        )  # fmt: skip
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(300):
+                try:
+                    if httpx.get(f"{base}/readyz").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+                for n, body in enumerate(bodies[:20]):  # checks the bodies, warms the workers
+                    answer = client.post("/api/v1/orders", content=body,
+                                         headers={"Idempotency-Key": f"warm-{n}"})  # fmt: skip
+                    assert answer.status_code == 201, answer.text
+            print(f"{args.backend}, {args.workers} worker(s), {args.products} products, "
+                  f"{args.promotions} promotions, 1-3 line web orders for home delivery, "
+                  f"wrk 1 thread x {args.connections} connections")  # fmt: skip
+            lua = WRK_SCRIPT.replace("BODIES", ",".join(f"[[{b}]]" for b in bodies))
+            lua = lua.replace("TOKEN", token)
+            with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+                script.write(lua)
+                script.flush()
+                command = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s",
+                           "--latency", "-s", script.name, base]  # fmt: skip
+                done = subprocess.run(command, capture_output=True, text=True)
+                if done.returncode != 0:
+                    raise SystemExit(f"wrk failed: {done.stderr or done.stdout}")
+                out = done.stdout
+            errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+            assert errors is None, f"{errors.group(1)} failed orders\n{out}"
+            p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+            p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+            rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+            print(f"POST /api/v1/orders  {rate:6.0f} orders/s  p50 {p50:6.1f} ms  "
+                  f"p99 {p99:6.1f} ms")  # fmt: skip
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+            drop_database(url)
+
+
+if __name__ == "__main__":
+    main()
