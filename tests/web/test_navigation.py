@@ -35,6 +35,8 @@ def _user(role: Role) -> Principal:
                 "prices",
                 "price_audit",
                 "store_stock",
+                "pickups",
+                "returns",
                 "api_keys",
                 "users",
             ],
@@ -65,6 +67,8 @@ def _user(role: Role) -> Principal:
                 "prices",
                 "price_audit",
                 "store_stock",
+                "pickups",
+                "returns",
             ],
         ),
         (
@@ -77,6 +81,8 @@ def _user(role: Role) -> Principal:
                 "prices",
                 "price_audit",
                 "store_stock",
+                "pickups",
+                "returns",
             ],
         ),
         (
@@ -102,6 +108,8 @@ def _user(role: Role) -> Principal:
                 "prices",
                 "price_audit",
                 "store_stock",
+                "pickups",
+                "returns",
             ],
         ),
         (

@@ -306,3 +306,18 @@ def buy_box_reason_label(code: str | None) -> str:
 
 def offer_exclusion_label(code: str | None) -> str:
     return _label(OFFER_EXCLUSION_LABELS, code)
+
+
+PICKUP_STATUS_LABELS = {
+    "placed": N_("to prepare"),
+    "ready": N_("ready"),
+    "collected": N_("collected"),
+    "expired": N_("expired"),
+    "cancelled": N_("cancelled"),
+    "released": N_("released"),
+    "refunded": N_("refunded"),
+}
+
+
+def pickup_status_label(code: str | None) -> str:
+    return _label(PICKUP_STATUS_LABELS, code)

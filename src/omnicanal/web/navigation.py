@@ -29,6 +29,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("prices", N_("Prices"), "/pricing/prices", Permission.PRICING_READ),
     MenuItem("price_audit", N_("Price audit"), "/pricing/audit", Permission.PRICING_READ),
     MenuItem("store_stock", N_("Stock"), "/store/stock", Permission.INVENTORY_READ),
+    MenuItem("pickups", N_("Click & collect"), "/store/pickups", Permission.ORDERS_FULFIL),
+    MenuItem("returns", N_("Returns desk"), "/store/returns", Permission.ORDERS_FULFIL),
     MenuItem("api_keys", N_("API keys"), "/admin/api-keys", Permission.APIKEYS_MANAGE),
     MenuItem("users", N_("Users"), "/admin/users", Permission.USERS_MANAGE),
 )

@@ -88,6 +88,8 @@ def _environment() -> Environment:
         agreement=labels.agreement_label,
         buy_box_reason=labels.buy_box_reason_label,
         offer_exclusion=labels.offer_exclusion_label,
+        # the store console
+        pickup_status=labels.pickup_status_label,
     )
     return env
 

@@ -15,6 +15,7 @@ from omnicanal.web.pages import (
     prices,
     promotions,
     reviews,
+    store_orders,
     store_stock,
 )
 
@@ -31,6 +32,7 @@ for module in (
     prices,
     price_audit,
     store_stock,
+    store_orders,
     admin,
 ):
     router.include_router(module.router)

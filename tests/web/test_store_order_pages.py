@@ -1,0 +1,89 @@
+"""The store console's order pages: the click & collect queue (prepare, hand over, cancel, each
+through the order's state machine) and the returns desk (find any order, take units back at
+this store, refund what was paid), as a seller of the Lyon store uses them."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.orders.conftest import Shop, shop  # noqa: F401  (the fixture)
+from tests.web.conftest import STAFF
+from tests.web.helpers import csrf_token, sign_in, switch_language
+
+
+def _order(client: TestClient, seller: Shop, lines, method="click_and_collect"):  # type: ignore[no-untyped-def]
+    body = {
+        "channel": "web",
+        "lines": lines,
+        "fulfilment": {"method": method, "location": "LYON-01"},
+    }
+    placed = client.post("/api/v1/orders", json=body, headers=seller.headers)
+    assert placed.status_code == 201, placed.text
+    return placed.json()
+
+
+def _tap(client: TestClient, page: str, button: str) -> str:
+    """Submit the first form of `page` whose button reads `button`; the page it leads to."""
+    forms = re.findall(r'<form method="post" action="([^"]+)">(.*?)</form>', page, re.S)
+    for action, inner in forms:
+        if f">{button}</button>" in inner:
+            fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', inner))
+            answer = client.post(action, data=fields, follow_redirects=True)
+            assert answer.status_code == 200, answer.text
+            return answer.text
+    raise AssertionError(f"no button {button!r}")
+
+
+def test_the_pickup_queue_prepares_and_hands_over(client: TestClient, shop: Shop, users) -> None:  # noqa: F811
+    first = _order(client, shop, [{"sku": "ROBE-1", "quantity": 1}])
+    second = _order(client, shop, [{"sku": "SAC-1", "quantity": 1}])
+    sign_in(client, STAFF)
+    switch_language(client, "en", "/store/pickups")
+    queue = client.get("/store/pickups").text
+    assert first["number"] in queue and second["number"] in queue
+    assert 'To prepare <span class="pill">2</span>' in queue
+
+    ready = _tap(client, queue, "Prepared")
+    assert f"Order {first['number']} is ready" in ready
+    ready_tab = client.get("/store/pickups?tab=ready").text
+    assert first["number"] in ready_tab and second["number"] not in ready_tab
+    collected = _tap(client, ready_tab, "Handed over")
+    assert f"Order {first['number']} handed over" in collected
+    assert first["number"] in client.get("/store/pickups?tab=collected").text
+    assert shop.stock(client.app.state.sessionmaker, "LYON-01", "ROBE-1") == (2, 0)
+
+    cancelled = _tap(client, client.get("/store/pickups").text, "Cancel")
+    assert f"Order {second['number']} cancelled" in cancelled
+    expired_tab = client.get("/store/pickups?tab=expired").text
+    assert second["number"] in expired_tab and "refunded" in expired_tab
+    assert shop.stock(client.app.state.sessionmaker, "LYON-01", "SAC-1") == (2, 0)
+
+
+def test_the_returns_desk_takes_back_a_web_order(client: TestClient, shop: Shop, users) -> None:  # noqa: F811
+    order = _order(client, shop, [{"sku": "ROBE-1", "quantity": 2}])
+    fulfilment = order["fulfilments"][0]["id"]
+    for status in ("ready", "collected"):  # collected at the Lyon store
+        step = client.post(
+            f"/api/v1/orders/{order['id']}/fulfilments/{fulfilment}/status",
+            json={"status": status}, headers=shop.headers,
+        )  # fmt: skip
+        assert step.status_code == 200, step.text
+    sign_in(client, STAFF)
+    desk = client.get("/store/returns", params={"q": order["number"].lower()}).text
+    assert f"Commande {order['number']}" in desk
+    line_id = order["lines"][0]["id"]
+    page = client.get("/store/returns", params={"q": order["number"]})
+    answer = client.post(
+        f"/store/returns/{order['id']}",
+        data={"csrf_token": csrf_token(page.text), "store": "LYON-01", "q": order["number"],
+              f"quantity-{line_id}": "1", "reason": "trop grand"},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert answer.status_code == 200
+    flashes = re.findall(r"class=\"flash[^\"]*\"[^>]*>(.*?)<", answer.text, re.S)
+    assert "Retour enregistré" in answer.text and "50,00" in answer.text, flashes
+    assert "(1 retourné" in answer.text
+    nothing = client.get("/store/returns", params={"q": "CMD-NOPE"}).text
+    assert "Aucune commande ne correspond" in nothing
