@@ -449,7 +449,10 @@ def test_franchisee_cannot_reach_another_franchisee_on_any_route(
                 rows = answer.get("locations") or [answer]
                 seen = [row["visibility"] for row in rows if row["location"] == "FRB-01"]
                 assert seen and "exact" not in seen, f"{method} {url}: {response.text[:300]}"
-                assert "17" not in response.text  # B's figure
+                for row in rows:  # B's figure (17 on hand) nowhere
+                    if row["location"] == "FRB-01":
+                        assert row.get("available") is None and row.get("on_hand") is None
+                        assert all(p.get("on_hand") is None for p in row.get("positions", []))
                 markers_here = markers - {"FRB-01", brand.store_b}  # the band is the point
                 leaked = [m for m in markers_here if m in response.text]
                 assert not leaked, f"{method} {path} leaked {leaked}"

@@ -61,10 +61,10 @@ def _seed(factory: sessionmaker[Session]) -> None:
     with factory.begin() as s:
         waiting = orders.place_order(s, SYSTEM, order_schemas.OrderIn(
             channel="web", lines=[order_schemas.LineIn(sku="SAC-1", quantity=1)],
-            fulfilment=pickup))  # fmt: skip
+            fulfilment=pickup)).order  # fmt: skip
         bought = orders.place_order(s, SYSTEM, order_schemas.OrderIn(
             channel="web", lines=[order_schemas.LineIn(sku="ROBE-1", quantity=2)],
-            fulfilment=pickup))  # fmt: skip
+            fulfilment=pickup)).order  # fmt: skip
         NUMBERS.update(waiting=waiting.number, bought=bought.number)
     with factory.begin() as s:
         order = orders.get_order(s, SYSTEM, bought.id)
