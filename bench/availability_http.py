@@ -92,6 +92,9 @@ def main() -> None:
     parser.add_argument("--skus", type=int, default=2_000)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument(
+        "--limit", type=int, default=250, help="locations in each answer (all of them: 250)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("this benchmark needs wrk: apt-get install wrk")
@@ -106,7 +109,8 @@ def main() -> None:
         for _ in range(200):
             query = [("sku", f"{sku}:1") for sku in rng.sample(names, 10)]
             query += [("latitude", f"{rng.uniform(43.5, 50):.4f}"),
-                      ("longitude", f"{rng.uniform(-1, 7):.4f}"), ("limit", "250")]  # fmt: skip
+                      ("longitude", f"{rng.uniform(-1, 7):.4f}")]  # fmt: skip
+            query.append(("limit", str(args.limit)))
             paths.append("/api/v1/inventory/availability?" + urlencode(query))
         server = Server(url, tmp, args.workers)
         try:
@@ -117,8 +121,9 @@ def main() -> None:
                     answer = client.get(path)
                     assert answer.status_code == 200, answer.text
                     rows += len(answer.json()["locations"])
-            print(f"{args.backend}, {args.workers} worker(s), 10-line carts, "
-                  f"{rows / len(paths):.0f} locations an answer, wrk 1 thread x "
+            print(f"{args.backend}, {args.workers} worker(s), 10-line carts across "
+                  f"{args.stores + 2} locations, {rows / len(paths):.0f} locations an answer, "
+                  "wrk 1 thread x "
                   f"{args.connections} connections")  # fmt: skip
             script = WRK_SCRIPT.replace("PATHS", lua_strings(paths)).replace("TOKEN", token)
             result = run_wrk(script, server.base, args.connections, args.seconds)
