@@ -80,15 +80,27 @@ class _Place:
     kind: str
 
 
+_PLACE_BY_CODE = (
+    select(Location.id, Location.code, Location.owner_entity_id, Location.kind, Entity.kind)
+    .join(Entity, Entity.id == Location.owner_entity_id)
+    .where(Location.code == bindparam("code"))
+)
+# Every feed and reservation names its location: each process keeps what it read of one for
+# SITES_MAX_AGE seconds (a location is never deleted; a change of owner is seen that late).
+_PLACES: dict[tuple[str, str], tuple[float, _Place]] = {}
+
+
 def _place(session: Session, code: str, field: str = "location") -> _Place:
-    row = session.execute(
-        select(Location.id, Location.code, Location.owner_entity_id, Location.kind, Entity.kind)
-        .join(Entity, Entity.id == Location.owner_entity_id)
-        .where(Location.code == code)
-    ).first()
+    key = (str(session.get_bind().url), code)
+    found = _PLACES.get(key)
+    if found is not None and clock.monotonic() - found[0] < SITES_MAX_AGE:
+        return found[1]
+    row = session.connection().execute(_PLACE_BY_CODE, {"code": code}).first()
     if row is None:
         raise NotFound(f"unknown location {code!r}", field=field)
-    return _Place(row[0], row[1], row[2], row[4], row[3])
+    place = _Place(row[0], row[1], row[2], row[4], row[3])
+    _PLACES[key] = (clock.monotonic(), place)
+    return place
 
 
 def _reachable(principal: Principal, place: _Place) -> bool:
@@ -797,6 +809,7 @@ class _Sites:
 
     def forget(self) -> None:
         self._by_url.clear()
+        _PLACES.clear()
 
     def get(self, session: Session) -> tuple[list[Site], list[_Postal]]:
         key = str(session.get_bind().url)
