@@ -22,9 +22,10 @@ from omnicanal.orders import schemas, service
 from omnicanal.orders.models import Order
 from omnicanal.security.permissions import Permission, Principal
 from omnicanal.web import csrf, flash
+from omnicanal.web import promotion_views as views
 from omnicanal.web.auth import requires
 from omnicanal.web.formatting import money
-from omnicanal.web.i18n import N_
+from omnicanal.web.i18n import N_, use_locale
 from omnicanal.web.pages.store_stock import stores_of
 from omnicanal.web.templating import render, request_locale
 
@@ -99,7 +100,10 @@ def pickups_page(
         .scalars()
         .all()
     }
+    with use_locale(request_locale(request)):
+        names = views.product_names(db, [line["sku"] for f in shown for line in f.lines])
     context = {
+        "names": names,
         "stores": stores,
         "store": here,
         "tab": tab,
@@ -159,11 +163,15 @@ def returns_page(
         )
         if not found and text.startswith("cus_"):
             found = service.find_returnable(db, principal, customer_id=text)
+    payloads = [service.returnable_payload(db, order) for order in found]
+    with use_locale(request_locale(request)):
+        names = views.product_names(db, [line["sku"] for o in payloads for line in o["lines"]])
     context = {
         "stores": stores,
         "store": here,
         "q": q,
-        "orders": [service.returnable_payload(db, order) for order in found],
+        "orders": payloads,
+        "names": names,
     }
     return render(request, "store_returns.html", context)
 
