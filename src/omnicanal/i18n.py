@@ -60,6 +60,13 @@ def translations(locale: str) -> gettext_module.NullTranslations:
     return gettext_module.GNUTranslations(buffer)
 
 
+def requested_language(lang: str | None, accept_language: str | None) -> str | None:
+    """The language an API caller asks for: `?lang=`, else the first of Accept-Language; None
+    without either (a caller that reads only the figures does not pay for sentences)."""
+    wanted = lang or accept_language
+    return language(wanted.split(",")[0].split(";")[0].strip()) if wanted else None
+
+
 def N_(message: str) -> str:
     """Marks a string for extraction; it is translated where it is shown."""
     return message

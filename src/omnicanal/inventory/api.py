@@ -14,7 +14,7 @@ from omnicanal.api.deps import DB, Credentials, CurrentPrincipal, get_principal
 from omnicanal.api.uow import finish_in_handler
 from omnicanal.catalog import service as catalog_service
 from omnicanal.errors import InvalidInput
-from omnicanal.i18n import language
+from omnicanal.i18n import requested_language
 from omnicanal.imports.service import hold_rows
 from omnicanal.inventory import rules, schemas, service
 from omnicanal.inventory.availability import Availability, Point
@@ -238,8 +238,7 @@ async def get_availability(
     if (latitude is None) != (longitude is None):
         raise InvalidInput("send latitude and longitude together", field="latitude")
     near = Point(latitude, longitude) if latitude is not None and longitude is not None else None
-    wanted = lang or request.headers.get("accept-language")
-    words = language(wanted.split(",")[0].split(";")[0].strip()) if wanted else None
+    words = requested_language(lang, request.headers.get("accept-language"))
 
     # Asked at every visit of a product page: the key check, the reads and the end of the
     # unit of work in one trip through the thread pool.

@@ -50,6 +50,7 @@ from omnicanal.inventory.visibility import (
     Visibility,
     VisibilityPolicy,
 )
+from omnicanal.network import service as network_service
 from omnicanal.network.models import Entity, Location
 from omnicanal.security.permissions import Permission, Principal, can_reach_location, require
 
@@ -639,19 +640,6 @@ def _close_reservations(
     return closed
 
 
-def _codes_in_scope(session: Session, principal: Principal) -> list[str] | None:
-    """The codes of the locations a scoped principal reaches; None for the whole brand."""
-    scope = principal.scope
-    if scope.is_brand:
-        return None
-    query = select(Location.code)
-    if scope.entity_id is not None:
-        query = query.where(Location.owner_entity_id == scope.entity_id)
-    else:
-        query = query.where(Location.id.in_(scope.location_ids or ()))
-    return list(session.scalars(query))
-
-
 def _reservations(
     session: Session, principal: Principal, reference: str, *, active: bool = True
 ) -> Any:
@@ -659,7 +647,7 @@ def _reservations(
     query = select(ReservationRow).where(ReservationRow.reference == reference)
     if active:
         query = query.where(ReservationRow.status == "active")
-    codes = _codes_in_scope(session, principal)
+    codes = network_service.location_codes_of_scope(session, principal.scope)
     if codes is not None:
         query = query.where(ReservationRow.location.in_(codes))
     return query

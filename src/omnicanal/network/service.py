@@ -78,6 +78,14 @@ def location_ids_of_scope(session: Session, scope: Scope) -> list[str] | None:
     return list(session.scalars(query))
 
 
+def location_codes_of_scope(session: Session, scope: Scope) -> list[str] | None:
+    """The codes of the locations a scope reaches; None means all of them."""
+    if scope.is_brand:
+        return None
+    query = _scoped_locations(select(Location.code), scope)  # type: ignore[arg-type]
+    return list(session.scalars(query))
+
+
 # --- entities ------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from omnicanal.api.deps import DB, CurrentPrincipal
-from omnicanal.i18n import language
+from omnicanal.i18n import requested_language
 from omnicanal.orders import schemas, service
 from omnicanal.pricing import schemas as pricing_schemas
 from omnicanal.pricing import service as pricing_service
@@ -81,8 +81,7 @@ def quote_cart(
     """The cart priced now, on the channel and at the location it was last touched, for its
     customer: every promotion applied and refused, explained with `lang` (fr, en)."""
     priced = service.price_cart(db, principal, cart_id)
-    wanted = lang or request.headers.get("accept-language")
-    locale = language(wanted.split(",")[0].split(";")[0].strip()) if wanted else None
+    locale = requested_language(lang, request.headers.get("accept-language"))
     return pricing_service.quote_payload(priced, db, locale)
 
 

@@ -87,10 +87,8 @@ def _own_locations(scope: Scope) -> ColumnElement[bool]:
 
 def own_location_codes(session: Session, principal: Principal) -> set[str] | None:
     """The location codes a principal reaches; None: every one."""
-    scope = principal.scope
-    if scope.is_brand:
-        return None
-    return set(session.execute(select(Location.code).where(_own_locations(scope))).scalars())
+    codes = network_service.location_codes_of_scope(session, principal.scope)
+    return None if codes is None else set(codes)
 
 
 def _location(session: Session, code: str, field: str) -> Location:

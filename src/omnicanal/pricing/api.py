@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from omnicanal.api.deps import DB, Credentials, CurrentPrincipal, get_principal
 from omnicanal.api.uow import finish_in_handler
-from omnicanal.i18n import language
+from omnicanal.i18n import requested_language
 from omnicanal.pricing import schemas, service
 from omnicanal.pricing.engine import LoyaltyRules
 
@@ -32,8 +32,7 @@ PromotionBody = Annotated[
 def _locale(request: Request, lang: str | None) -> str | None:
     """The language of the explanations: `?lang=`, else Accept-Language; none without either
     (a till that reads the figures only does not pay for the sentences)."""
-    wanted = lang or request.headers.get("accept-language")
-    return language(wanted.split(",")[0].split(";")[0].strip()) if wanted else None
+    return requested_language(lang, request.headers.get("accept-language"))
 
 
 Lang = Annotated[
