@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from omnicanal.api.deps import DB, Credentials, CurrentPrincipal, get_principal
 from omnicanal.api.uow import finish_in_handler
-from omnicanal.catalog import service as catalog_service
 from omnicanal.errors import InvalidInput
 from omnicanal.i18n import requested_language
 from omnicanal.imports.service import hold_rows
@@ -30,13 +29,9 @@ def _mapped(
 ) -> list[str | None]:
     """Each line's master SKU: its own, or its local code translated through the catalog (None
     for a code not mapped yet: the code waits in the mapping queue)."""
-    codes = [line.code for line in lines if line.code is not None]
-    mapped: dict[str, str | None] = {}
-    if codes:
-        owner = service.owner_code(session, location)
-        for t in catalog_service.translate_codes(session, principal, owner, codes):
-            mapped[t.code] = t.sku
-    return [line.sku if line.sku is not None else mapped.get(line.code) for line in lines]
+    pairs = [(location, line.code) for line in lines if line.code is not None]
+    mapped = service.master_skus(session, principal, pairs) if pairs else {}
+    return [line.sku if line.sku is not None else mapped[(location, line.code)] for line in lines]
 
 
 def _skus(

@@ -25,7 +25,6 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from omnicanal.catalog import service as catalog_service
 from omnicanal.errors import InvalidInput
 from omnicanal.imports.service import BatchImporter, Outcome, register_importer
 from omnicanal.inventory import rules, service
@@ -121,18 +120,11 @@ def _translate(
     session: Session, principal: Principal, wanted: list[tuple[str, str]]
 ) -> dict[tuple[str, str], str]:
     """(location, local code) -> master SKU; a code not mapped yet is refused."""
-    by_owner: dict[str, list[tuple[str, str]]] = {}
-    for location, code in wanted:
-        by_owner.setdefault(service.owner_code(session, location), []).append((location, code))
     out = {}
-    for owner, pairs in by_owner.items():
-        found = catalog_service.translate_codes(session, principal, owner, [c for _, c in pairs])
-        for (location, code), t in zip(pairs, found, strict=True):
-            if t.sku is None:
-                raise InvalidInput(
-                    f"local code {code!r} is not mapped to a product yet", field="code"
-                )
-            out[(location, code)] = t.sku
+    for (location, code), sku in service.master_skus(session, principal, wanted).items():
+        if sku is None:
+            raise InvalidInput(f"local code {code!r} is not mapped to a product yet", field="code")
+        out[(location, code)] = sku
     return out
 
 

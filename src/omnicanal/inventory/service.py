@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from omnicanal.catalog import service as catalog_service
 from omnicanal.db import new_id, utcnow
 from omnicanal.errors import Forbidden, InvalidInput, NotFound
 from omnicanal.events import emit
@@ -338,6 +339,26 @@ def record_movements(
     order or transfer of a movement id, kept with it."""
     place = _writable_place(session, principal, location)
     return _record_movements(session, place, movements, references)
+
+
+def master_skus(
+    session: Session, principal: Principal, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], str | None]:
+    """(location, local code) -> the master SKU the catalog maps it to, the code being its
+    owner's (the entity that runs the location); None for a code not mapped yet, which then
+    waits in the catalog's mapping queue."""
+    by_owner: dict[str, list[tuple[str, str]]] = {}
+    owners: dict[str, str] = {}
+    for location, code in dict.fromkeys(pairs):
+        if location not in owners:
+            owners[location] = owner_code(session, location)
+        by_owner.setdefault(owners[location], []).append((location, code))
+    out: dict[tuple[str, str], str | None] = {}
+    for owner, wanted in by_owner.items():
+        found = catalog_service.translate_codes(session, principal, owner, [c for _, c in wanted])
+        for pair, translation in zip(wanted, found, strict=True):
+            out[pair] = translation.sku
+    return out
 
 
 def owner_code(session: Session, location: str) -> str:
