@@ -81,11 +81,23 @@ def test_demo_builds_the_simulated_brand_and_prints_one_login_per_role(data_dir:
     checked, wrong = compare_with_truth(data_dir / "brand")
     assert checked > 1000 and wrong == []
     assert "every one equal to the simulation's truth" in result.output
+    # every order of every channel, its parcels and pickups, its returns: recorded, none refused
+    from omnicanal.cli.demo_orders import order_counts
+
+    loaded = order_counts()
+    assert loaded == _simulated_orders(data_dir / "brand")
+    assert f"Orders: {loaded['orders']:,} from every channel" in result.output
+    with common.session_factory()() as session:
+        from omnicanal.imports.service import list_rejected
+
+        assert [r.kind for r in list_rejected(session) if r.kind in ("orders", "fulfilments",
+                                                                     "returns")] == []  # fmt: skip
 
     again = invoke("demo", "--no-serve", "--scale", "tiny")
     assert again.exit_code == 0
     assert "Reusing the simulated brand" in again.output
     assert compare_with_truth(data_dir / "brand")[1] == [], "loading twice moves nothing twice"
+    assert order_counts() == loaded, "each order, step and return recorded once"
     assert "Prices and promotions already loaded" in again.output
     with common.session_factory()() as session:
         assert session.scalar(select(func.count(PriceRow.id))) == prices, "loaded once"
@@ -95,6 +107,26 @@ def test_demo_builds_the_simulated_brand_and_prints_one_login_per_role(data_dir:
         assert franchisee is not None and franchisee.scope_entity_id is not None
     assert len(keys) == 2
     assert sum(k.revoked_at is None for k in keys) == 1, "the previous run's key is revoked"
+
+
+def _simulated_orders(brand: Path) -> dict[str, int]:
+    """What the simulated systems exported: orders by their number, fulfilments, returns."""
+    from omnicanal.imports.readers import read_rows
+
+    def distinct(relative: str, column: str) -> set[str]:
+        return {str(row[column]) for _, row in read_rows(brand / relative)}
+
+    orders = (
+        len(distinct("orders/pos_receipts.csv", "receipt_id"))
+        + len(distinct("orders/web_orders.jsonl", "order_id"))
+        + len(distinct("orders/call_center_orders.csv", "order_id"))
+        + len(distinct("orders/marketplace_orders.csv", "marketplace_order_id"))
+    )
+    return {
+        "orders": orders,
+        "fulfilments": len(distinct("orders/fulfilments.csv", "fulfilment_id")),
+        "returns": len(distinct("orders/returns.csv", "return_id")),
+    }
 
 
 def test_import_reports_bad_rows_and_replay_accepts_them_later(

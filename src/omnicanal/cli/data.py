@@ -37,9 +37,12 @@ def import_file(
     fmt: str | None = None,
     column_map: dict[str, str] | None = None,
     defaults: dict[str, str] | None = None,
+    lines: Path | None = None,
 ) -> imports.ImportReport:
     """Import one file through the import path of `kind`, advancing a progress bar.
-    `defaults` fill columns that a row leaves empty (a row's own value wins)."""
+    `defaults` fill columns that a row leaves empty (a row's own value wins); `lines` is a
+    second file with the lines of the first one's records (a till's receipt lines), joined on
+    the records' id (`order_id` once the columns are renamed)."""
     total = readers.count_rows(path, fmt)
     fill = defaults or {}
 
@@ -51,6 +54,12 @@ def import_file(
         return row
 
     rows = ((number, prepared(row)) for number, row in readers.read_rows(path, fmt))
+    if lines is not None:
+        line_rows = (
+            (number, readers.apply_mapping(row, column_map or {}))
+            for number, row in readers.read_rows(lines)
+        )
+        rows = readers.attach_lines(rows, line_rows, "order_id")
     task = progress.add_task(f"Importing {kind}", total=total)
     return imports.run_import(
         session_factory(),
@@ -69,12 +78,13 @@ def _run(
     mapping: list[str] | None,
     report: Path | None,
     defaults: dict[str, str] | None = None,
+    lines: Path | None = None,
 ) -> None:
     session_factory()  # stops here, clearly, when the schema needs upgrading
     try:
         column_map = readers.parse_mapping(mapping or [])
         with progress_bar() as progress:
-            result = import_file(kind, path, progress, fmt, column_map, defaults)
+            result = import_file(kind, path, progress, fmt, column_map, defaults, lines)
     except (readers.UnreadableFile, ValueError, OSError) as exc:
         err_console.print(f"[red]Cannot import {path}:[/] {exc}")
         raise typer.Exit(code=2) from exc
@@ -273,6 +283,67 @@ def import_stock_transfers(
     received_at.
     """
     _run("stock_transfers", file, format, map, report)
+
+
+Settings = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="A value for every row without one: FIELD=VALUE; repeatable."),
+]
+
+
+@import_app.command("orders")
+def import_orders(
+    file: File,
+    lines: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="The lines of the orders, in a file of "
+            "their own (a till's receipt lines), joined on order_id.",
+        ),
+    ] = None,
+    format: Format = None,
+    map: Mapping = None,
+    set: Settings = None,
+    report: Report = None,
+) -> None:
+    """Orders a channel system recorded (till receipts, an e-shop's, a call center's, a
+    marketplace's orders), as history: prices as charged, statuses as reported, no stock
+    moved (the stock feeds carry it). Each order is taken once, by channel and order_id.
+
+    Fields: order_id, channel, location (the till's store), placed_at, status, fulfilment
+    (home_delivery, ship_from_store, click_and_collect, in_store), pickup_location,
+    customer_ref (the system's customer id) with customer_source, or loyalty_card, currency,
+    subtotal, discount, shipping, total, coupon_code, postal_code, city; and lines
+    (line_number, sku or gtin, quantity, unit_price, discount, line_total), nested in JSON
+    Lines or one row per line in CSV. Amounts in minor units (`_cents` accepted).
+    """
+    _run("orders", file, format, map, report, readers.parse_mapping(set or []), lines)
+
+
+@import_app.command("fulfilments")
+def import_fulfilments(
+    file: File, format: Format = None, map: Mapping = None, report: Report = None
+) -> None:
+    """Steps of recorded orders' parcels and pickups, each taken once.
+
+    Columns: fulfilment_id, order_id, order_channel, type (home_delivery, ship_from_store,
+    click_and_collect), location_code, status, occurred_at, refund_cents.
+    """
+    _run("fulfilments", file, format, map, report)
+
+
+@import_app.command("returns")
+def import_returns(
+    file: File, format: Format = None, map: Mapping = None, report: Report = None
+) -> None:
+    """Returns of recorded orders, each taken once by its return_id; one row per line.
+
+    Columns: return_id, order_id, order_channel, line_number, sku, quantity, returned_at,
+    location_code, condition, restocked, refund_cents, reason.
+    """
+    _run("returns", file, format, map, report)
 
 
 @import_app.command("rejected")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from omnicanal.cli.common import console, session_factory, settings
 from omnicanal.cli.data import import_file, progress_bar
+from omnicanal.cli.demo_orders import load_orders, order_counts
 from omnicanal.cli.demo_pricing import load_pricing
 from omnicanal.cli.demo_stock import check_stock, load_stock
 from omnicanal.imports.readers import parse_mapping
@@ -84,9 +85,17 @@ def load_brand(brand_dir: Path) -> None:
                 console.print(f"[yellow]{spec.path}: {report.rejected} rows rejected[/]")
         load_catalog(brand_dir, progress)
         load_stock(brand_dir, progress)
-    check_stock(brand_dir)
     load_pricing(brand_dir)
     resolve_customers()
+    # after the customers are resolved: an order names its customer as its system knows them
+    with progress_bar() as progress:
+        load_orders(brand_dir, progress)
+    counts = order_counts()
+    console.print(
+        f"Orders: {counts['orders']:,} from every channel, {counts['fulfilments']:,} parcels and "
+        f"pickups, {counts['returns']:,} returns"
+    )
+    check_stock(brand_dir)  # the orders are history: the stock feeds moved their units
 
 
 BRAND_NAME = "Maison Démo"

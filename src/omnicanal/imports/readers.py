@@ -128,3 +128,30 @@ def count_rows(path: Path, format: str | None = None) -> int:
     with path.open("rb") as handle:
         lines = sum(1 for line in handle if line.strip())
     return max(lines - 1, 0) if kind == "csv" else lines
+
+
+def attach_lines(
+    heads: Iterator[tuple[int, dict[str, Any]]],
+    lines: Iterator[tuple[int, dict[str, Any]]],
+    key: str,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Header rows (a till's receipts) with their `lines` from a second file (the receipts'
+    lines), joined on `key`. Lines whose header is missing come back as unreadable rows,
+    reported and kept like any other, never dropped."""
+    by_key: dict[Any, list[dict[str, Any]]] = {}
+    for _, line in lines:
+        by_key.setdefault(line.get(key), []).append({k: v for k, v in line.items() if k != key})
+    last = 0
+    for number, head in heads:
+        last = number
+        found = by_key.pop(head.get(key), None)
+        yield number, {**head, "lines": found or []}
+    for orphan, found in by_key.items():
+        last += 1
+        yield (
+            last,
+            {
+                "__unparsed__": f"{key}={orphan}: {len(found)} lines",
+                "__error__": f"lines of {key} {orphan!r}, which the header file does not have",
+            },
+        )

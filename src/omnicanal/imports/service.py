@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -33,16 +33,29 @@ class BatchImporter:
     batch_size: int | None = None
 
 
+Rows = Iterable[tuple[int, dict[str, Any]]]
+Assembler = Callable[[Rows], Iterator[tuple[int, dict[str, Any]]]]
+
 _IMPORTERS: dict[str, RowHandler] = {}
 _BATCH_IMPORTERS: dict[str, BatchImporter] = {}
+_ASSEMBLERS: dict[str, Assembler] = {}
 
 
-def register_importer(kind: str, handler: RowHandler, batch: BatchImporter | None = None) -> None:
+def register_importer(
+    kind: str,
+    handler: RowHandler,
+    batch: BatchImporter | None = None,
+    assemble: Assembler | None = None,
+) -> None:
     """`handler` imports one row; a kind that also has a `batch` importer is written a batch
-    at a time, falling back to row by row when a batch is refused as a whole."""
+    at a time, falling back to row by row when a batch is refused as a whole. `assemble`
+    makes the file's rows into the kind's records (the lines of one order, one after another,
+    into that order): a record is validated, written, rejected and replayed whole."""
     _IMPORTERS[kind] = handler
     if batch is not None:
         _BATCH_IMPORTERS[kind] = batch
+    if assemble is not None:
+        _ASSEMBLERS[kind] = assemble
 
 
 def importer(kind: str) -> RowHandler:
@@ -64,6 +77,7 @@ def load_importers() -> None:
     from omnicanal.customers import importers as _customers  # noqa: F401
     from omnicanal.inventory import importers as _inventory  # noqa: F401
     from omnicanal.network import importers as _network  # noqa: F401
+    from omnicanal.orders import importers as _orders  # noqa: F401
     from omnicanal.pricing import importers as _pricing  # noqa: F401
 
 
@@ -127,13 +141,19 @@ def run_import(
     principal: Principal,
     kind: str,
     source: str,
-    rows: Iterable[tuple[int, dict[str, Any]]],
+    rows: Rows,
     *,
     batch_size: int = 500,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import `rows`, committing every `batch_size` rows so a long import keeps its progress."""
+    """Import `rows`, committing every `batch_size` records so a long import keeps its
+    progress; `on_progress` counts the file's rows as they are read."""
     handler = importer(kind)
+    if on_progress is not None:
+        rows = _counted(rows, on_progress)
+    assemble = _ASSEMBLERS.get(kind)
+    if assemble is not None:
+        rows = assemble(rows)
     with factory.begin() as session:
         run = ImportRun(kind=kind, source=source)
         session.add(run)
@@ -198,8 +218,6 @@ def run_import(
                     pending = []
             if report.read % batch_size == 0:
                 session.commit()
-            if on_progress:
-                on_progress(1)
         if pending:
             flush_batch(pending)
         stored = session.get(ImportRun, run.id)
@@ -213,6 +231,14 @@ def run_import(
     finally:
         session.close()
     return report
+
+
+def _counted(
+    rows: Rows, on_progress: Callable[[int], None]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    for item in rows:
+        on_progress(1)
+        yield item
 
 
 def hold_rows(

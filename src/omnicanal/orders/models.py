@@ -109,7 +109,10 @@ class Fulfilment(TimestampMixin, Base):
     the reference of the stock reservations it holds."""
 
     __tablename__ = "order_fulfilments"
-    __table_args__ = (Index("ix_order_fulfilments_queue", "location", "method", "status"),)
+    __table_args__ = (
+        Index("ix_order_fulfilments_queue", "location", "method", "status"),
+        UniqueConstraint("order_id", "reference", name="uq_order_fulfilments_reference"),
+    )
 
     id: Mapped[str] = id_column("ful")
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
@@ -120,6 +123,8 @@ class Fulfilment(TimestampMixin, Base):
     reserved_until: Mapped[datetime | None] = mapped_column(default=None)
     refund: Mapped[int | None] = mapped_column(default=None)  # refunded when it ended unserved
     steps: Mapped[int] = mapped_column(default=0)  # how many steps it took after the first
+    # the channel system's own id of the parcel or pickup, for one recorded from its history
+    reference: Mapped[str | None] = mapped_column(String(120), default=None)
 
 
 class FulfilmentStep(Base):
@@ -143,6 +148,7 @@ class Return(Base):
     post), and what was refunded for them."""
 
     __tablename__ = "order_returns"
+    __table_args__ = (UniqueConstraint("reference", name="uq_order_returns_reference"),)
 
     id: Mapped[str] = id_column("ret")
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
@@ -155,6 +161,8 @@ class Return(Base):
     reason: Mapped[str | None] = mapped_column(String(500), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     taken_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    # the channel system's own id of a return recorded from its history (taken once)
+    reference: Mapped[str | None] = mapped_column(String(120), default=None)
 
 
 class ReturnLine(Base):
