@@ -348,106 +348,153 @@ class StepRow(BaseModel):
     refund: int | None = Field(default=None, ge=0, validation_alias=_cents("refund"))
 
 
-def recorded_order(
-    session: Session, principal: Principal, reference: str, channel: str | None
-) -> Order:
-    """The order a channel system's file names by its own number (or omnicanal's), of the
-    channel it names when two channels' numbers collide (`pos` stands for the stores)."""
-    found = list(
-        session.scalars(
-            select(Order).where(or_(Order.receipt == reference, Order.number == reference))
-        )
-    )
-    if channel and len(found) > 1:
-        wanted = "store" if channel == "pos" else channel
-        found = [o for o in found if o.channel == wanted or o.channel.startswith(f"{wanted}:")]
-    found = [o for o in found if orders_service._order_reachable(session, principal, o)]
-    if not found:
-        raise NotFound(f"no order {reference!r}: import the orders first", field="order_id")
-    if len(found) > 1:
-        raise Conflict(f"{reference!r} names orders of several channels: give order_channel",
-                       field="order_channel")  # fmt: skip
-    return found[0]
+class _Orders:
+    """The recorded orders a batch names by their systems' numbers, read at once, with their
+    lines and fulfilments."""
 
-
-def _units_left(session: Session, order: Order) -> list[dict[str, Any]]:
-    """The order's units that no fulfilment carries yet."""
-    taken: dict[str, int] = {}
-    for fulfilment in orders_service.fulfilments_of(session, order):
-        for unit in fulfilment.lines:
-            taken[unit["line_id"]] = taken.get(unit["line_id"], 0) + unit["quantity"]
-    return [
-        {"line_id": line.id, "sku": line.sku, "quantity": line.quantity - taken.get(line.id, 0)}
-        for line in orders_service.order_lines(session, order)
-        if line.quantity > taken.get(line.id, 0)
-    ]
-
-
-def record_step(session: Session, principal: Principal, row: dict[str, Any]) -> Outcome:
-    require(principal, Permission.ORDERS_FULFIL)
-    step = StepRow.model_validate({k: v for k, v in row.items() if v not in (None, "")})
-    order = recorded_order(session, principal, step.order_id, step.order_channel)
-    fulfilment = session.scalars(
-        select(Fulfilment).where(
-            Fulfilment.order_id == order.id, Fulfilment.reference == step.fulfilment_id
-        )
-    ).first()
-    outcome: Outcome = "updated"
-    if fulfilment is None:
-        if step.type not in FULFILMENTS:
-            history.recorded_steps(step.type, None, step.status, False)  # raises the reason
-        if not session.scalar(
-            select(func.count()).select_from(Location).where(Location.code == step.location_code)
+    def __init__(self, session: Session, principal: Principal, references: set[str]) -> None:
+        self.session, self.principal = session, principal
+        self.by_reference: dict[str, list[Order]] = {}
+        for order in session.scalars(
+            select(Order).where(or_(Order.receipt.in_(references), Order.number.in_(references)))
         ):
-            raise NotFound(f"no location {step.location_code!r}", field="location_code")
-        units = _units_left(session, order)
-        if not units:
-            raise Conflict("every unit of the order is in another fulfilment",
-                           field="fulfilment_id")  # fmt: skip
-        initial = FULFILMENTS[step.type].initial
-        fulfilment = Fulfilment(
-            id=new_id("ful"), order_id=order.id, method=step.type, location=step.location_code,
-            status=initial, lines=units, reserved_until=None, refund=None, steps=0,
-            reference=step.fulfilment_id,
-        )  # fmt: skip
-        session.add(fulfilment)
-        session.flush()
-        session.add(FulfilmentStep(id=new_id("fst"), fulfilment_id=fulfilment.id, seq=0,
-                                   from_status=None, to_status=initial, at=order.placed_at,
-                                   by=BY, note=None))  # fmt: skip
-        outcome = "created"
-    elif step.type != fulfilment.method:
-        raise Conflict(f"fulfilment {step.fulfilment_id} is a {fulfilment.method}, not a "
-                       f"{step.type}", field="type")  # fmt: skip
-    seen = {s.to_status for s in orders_service.steps_of(session, fulfilment)}
-    path = [
-        s for s in history.recorded_steps(
-            step.type, fulfilment.status, step.status, step.refund is not None
-        ) if s not in seen
-    ]  # fmt: skip
-    for status in path:
-        fulfilment.steps += 1
-        session.add(FulfilmentStep(
-            id=new_id("fst"), fulfilment_id=fulfilment.id, seq=fulfilment.steps,
-            from_status=fulfilment.status, to_status=status, at=step.occurred_at, by=BY,
-            note=None,
-        ))  # fmt: skip
-        fulfilment.status = status
-        outcome = "created"
-    if step.refund is not None and path:
-        fulfilment.refund = step.refund
-    if step.status in HANDED_OVER and path:
-        carried = {u["line_id"] for u in fulfilment.lines}
-        for line in orders_service.order_lines(session, order):
-            if line.id in carried and line.handed_over_at is None:
-                line.handed_over_at = step.occurred_at
-    session.flush()
-    settled = history.settled_status(
-        [(f.method, f.status) for f in orders_service.fulfilments_of(session, order)]
+            for reference in {order.receipt, order.number} & references:
+                self.by_reference.setdefault(str(reference), []).append(order)
+        ids = [o.id for found in self.by_reference.values() for o in found]
+        self.lines: dict[str, list[OrderLine]] = {}
+        for line in session.scalars(
+            select(OrderLine).where(OrderLine.order_id.in_(ids)).order_by(OrderLine.position)
+        ):
+            self.lines.setdefault(line.order_id, []).append(line)
+        self.fulfilments: dict[str, list[Fulfilment]] = {}
+        for fulfilment in session.scalars(
+            select(Fulfilment)
+            .where(Fulfilment.order_id.in_(ids))
+            .order_by(Fulfilment.created_at, Fulfilment.id)
+        ):
+            self.fulfilments.setdefault(fulfilment.order_id, []).append(fulfilment)
+
+    def find(self, reference: str, channel: str | None) -> Order:
+        """The order a file names by its system's number (or omnicanal's), of the channel it
+        names when two channels' numbers collide (`pos` stands for the stores)."""
+        found = self.by_reference.get(reference, [])
+        if channel and len(found) > 1:
+            wanted = "store" if channel == "pos" else channel
+            found = [o for o in found if o.channel == wanted or o.channel.startswith(f"{wanted}:")]
+        found = [
+            o for o in found if orders_service._order_reachable(self.session, self.principal, o)
+        ]
+        if not found:
+            raise NotFound(f"no order {reference!r}: import the orders first", field="order_id")
+        if len(found) > 1:
+            raise Conflict(f"{reference!r} names orders of several channels: give order_channel",
+                           field="order_channel")  # fmt: skip
+        return found[0]
+
+    def units_left(self, order: Order) -> list[dict[str, Any]]:
+        """The order's units that no fulfilment carries yet."""
+        taken: dict[str, int] = {}
+        for fulfilment in self.fulfilments.get(order.id, []):
+            for unit in fulfilment.lines:
+                taken[unit["line_id"]] = taken.get(unit["line_id"], 0) + unit["quantity"]
+        return [
+            {"line_id": x.id, "sku": x.sku, "quantity": x.quantity - taken.get(x.id, 0)}
+            for x in self.lines.get(order.id, [])
+            if x.quantity > taken.get(x.id, 0)
+        ]
+
+
+def validate_step(row: dict[str, Any]) -> StepRow:
+    step = StepRow.model_validate({k: v for k, v in row.items() if v not in (None, "")})
+    history.recorded_steps(step.type, None, step.status, False)  # a type and status it has
+    return step
+
+
+def write_steps(session: Session, principal: Principal, rows: list[StepRow]) -> tuple[int, int]:
+    """Each step once: a fulfilment is created at its first step (with the order's units no
+    other one carries), then moves through the steps its system reports."""
+    require(principal, Permission.ORDERS_FULFIL)
+    orders = _Orders(session, principal, {r.order_id for r in rows})
+    known = set(
+        session.scalars(
+            select(Location.code).where(Location.code.in_({r.location_code for r in rows}))
+        )
     )
-    if settled is not None and order.status not in ("cancelled", "closed"):
-        order.status = settled
-    return outcome
+    by_reference = {
+        (f.order_id, f.reference): f for found in orders.fulfilments.values() for f in found
+    }
+    seen: dict[str, set[str]] = {}
+    for fulfilment_id, status in session.execute(
+        select(FulfilmentStep.fulfilment_id, FulfilmentStep.to_status).where(
+            FulfilmentStep.fulfilment_id.in_([f.id for f in by_reference.values()])
+        )
+    ):
+        seen.setdefault(fulfilment_id, set()).add(status)
+    steps: list[dict[str, Any]] = []
+    touched: dict[str, Order] = {}
+    created = 0
+    for step in rows:
+        order = orders.find(step.order_id, step.order_channel)
+        fulfilment = by_reference.get((order.id, step.fulfilment_id))
+        if fulfilment is None:
+            if step.location_code not in known:
+                raise NotFound(f"no location {step.location_code!r}", field="location_code")
+            units = orders.units_left(order)
+            if not units:
+                raise Conflict("every unit of the order is in another fulfilment",
+                               field="fulfilment_id")  # fmt: skip
+            initial = FULFILMENTS[step.type].initial
+            fulfilment = Fulfilment(
+                id=new_id("ful"), order_id=order.id, method=step.type,
+                location=step.location_code, status=initial, lines=units, reserved_until=None,
+                refund=None, steps=0, reference=step.fulfilment_id,
+                created_at=order.placed_at, updated_at=order.placed_at,
+            )  # fmt: skip
+            session.add(fulfilment)
+            by_reference[(order.id, step.fulfilment_id)] = fulfilment
+            orders.fulfilments.setdefault(order.id, []).append(fulfilment)
+            steps.append({"id": new_id("fst"), "fulfilment_id": fulfilment.id, "seq": 0,
+                          "from_status": None, "to_status": initial, "at": order.placed_at,
+                          "by": BY, "note": None})  # fmt: skip
+            seen[fulfilment.id] = {initial}
+        elif step.type != fulfilment.method:
+            raise Conflict(f"fulfilment {step.fulfilment_id} is a {fulfilment.method}, not a "
+                           f"{step.type}", field="type")  # fmt: skip
+        path = [
+            s for s in history.recorded_steps(
+                step.type, fulfilment.status, step.status, step.refund is not None
+            ) if s not in seen[fulfilment.id]
+        ]  # fmt: skip
+        if not path:
+            continue
+        created += 1
+        for status in path:
+            fulfilment.steps += 1
+            steps.append({"id": new_id("fst"), "fulfilment_id": fulfilment.id,
+                          "seq": fulfilment.steps, "from_status": fulfilment.status,
+                          "to_status": status, "at": step.occurred_at, "by": BY,
+                          "note": None})  # fmt: skip
+            fulfilment.status = status
+            seen[fulfilment.id].add(status)
+        fulfilment.updated_at = step.occurred_at
+        if step.refund is not None:
+            fulfilment.refund = step.refund
+        if step.status in HANDED_OVER:
+            carried = {u["line_id"] for u in fulfilment.lines}
+            for line in orders.lines.get(order.id, []):
+                if line.id in carried and line.handed_over_at is None:
+                    line.handed_over_at = step.occurred_at
+        touched[order.id] = order
+    for order in touched.values():
+        settled = history.settled_status(
+            [(f.method, f.status) for f in orders.fulfilments.get(order.id, [])]
+        )
+        if settled is not None and order.status not in ("cancelled", "closed"):
+            order.status = settled
+    session.flush()  # the new fulfilments, before the steps that name them
+    if steps:
+        session.execute(insert(FulfilmentStep), steps)
+    return created, len(rows) - created
 
 
 # -- returns ---------------------------------------------------------------------------------
@@ -476,57 +523,79 @@ class ReturnRow(BaseModel):
     lines: list[ReturnLineRow] = Field(min_length=1, max_length=500)
 
 
-def record_return(session: Session, principal: Principal, row: dict[str, Any]) -> Outcome:
+def validate_return(row: dict[str, Any]) -> ReturnRow:
+    return ReturnRow.model_validate({k: v for k, v in row.items() if v not in (None, "")})
+
+
+def write_returns(session: Session, principal: Principal, rows: list[ReturnRow]) -> tuple[int, int]:
+    """Each return once, by its id: within what the line sold and has not taken back yet, its
+    refund within what the line paid and has not refunded yet."""
     require(principal, Permission.ORDERS_WRITE)
-    data = ReturnRow.model_validate({k: v for k, v in row.items() if v not in (None, "")})
-    if session.scalar(select(Return.id).where(Return.reference == data.return_id)):
-        return "updated"
-    order = recorded_order(session, principal, data.order_id, data.order_channel)
-    location = session.scalars(select(Location).where(Location.code == data.location_code)).first()
-    if location is None:
-        raise NotFound(f"no location {data.location_code!r}", field="location_code")
-    lines = orders_service.order_lines(session, order)
+    done = set(
+        session.scalars(select(Return.reference).where(
+            Return.reference.in_({r.return_id for r in rows})))
+    )  # fmt: skip
+    orders = _Orders(session, principal, {r.order_id for r in rows})
+    locations = {
+        loc.code: loc
+        for loc in session.scalars(
+            select(Location).where(Location.code.in_({r.location_code for r in rows}))
+        )
+    }
+    line_ids = [x.id for found in orders.lines.values() for x in found]
     refunded: dict[str, int] = {
         line_id: int(amount or 0)
         for line_id, amount in session.execute(
             select(ReturnLine.order_line_id, func.sum(ReturnLine.amount))
-            .where(ReturnLine.order_line_id.in_([line.id for line in lines]))
+            .where(ReturnLine.order_line_id.in_(line_ids))
             .group_by(ReturnLine.order_line_id)
         )
     }
-    taken = Return(
-        id=new_id("ret"), order_id=order.id, location=location.code,
-        entity_id=location.owner_entity_id, currency=order.currency, items_refund=0,
-        delivery_refund=0, total=0, reason=data.reason, created_at=data.returned_at,
-        taken_by=BY, reference=data.return_id,
-    )  # fmt: skip
-    back: list[ReturnLine] = []
-    for index, item in enumerate(data.lines):
-        line = _returned_line(lines, item, index)
-        if item.quantity > line.quantity - line.returned:
-            raise InvalidInput(
-                f"{item.quantity} returned, but {line.quantity - line.returned} of line "
-                f"{line.position + 1} are left to return", field=f"lines.{index}.quantity",
-            )  # fmt: skip
-        left = line.paid - refunded.get(line.id, 0)
-        if item.refund > left:
-            raise InvalidInput(f"{item.refund} refunded, but the line has {left} left to refund",
-                               field=f"lines.{index}.refund")  # fmt: skip
-        line.returned += item.quantity
-        refunded[line.id] = refunded.get(line.id, 0) + item.refund
-        restock = item.restocked if item.restocked is not None else item.condition != "damaged"
-        back.append(ReturnLine(
-            id=new_id("rtl"), return_id=taken.id, order_line_id=line.id, sku=line.sku,
-            quantity=item.quantity, amount=item.refund,
-            disposition="restock" if restock else "quarantine",
-        ))  # fmt: skip
-        taken.items_refund += item.refund
-    taken.total = taken.items_refund
-    session.add(taken)
+    taken: list[dict[str, Any]] = []
+    back: list[dict[str, Any]] = []
+    for data in rows:
+        if data.return_id in done:
+            continue
+        done.add(data.return_id)
+        order = orders.find(data.order_id, data.order_channel)
+        location = locations.get(data.location_code)
+        if location is None:
+            raise NotFound(f"no location {data.location_code!r}", field="location_code")
+        return_id = new_id("ret")
+        total = 0
+        for index, item in enumerate(data.lines):
+            line = _returned_line(orders.lines.get(order.id, []), item, index)
+            if item.quantity > line.quantity - line.returned:
+                raise InvalidInput(
+                    f"{item.quantity} returned, but {line.quantity - line.returned} of line "
+                    f"{line.position + 1} are left to return", field=f"lines.{index}.quantity",
+                )  # fmt: skip
+            left = line.paid - refunded.get(line.id, 0)
+            if item.refund > left:
+                raise InvalidInput(
+                    f"{item.refund} refunded, but the line has {left} left to refund",
+                    field=f"lines.{index}.refund",
+                )  # fmt: skip
+            line.returned += item.quantity
+            refunded[line.id] = refunded.get(line.id, 0) + item.refund
+            restock = item.restocked if item.restocked is not None else item.condition != "damaged"
+            back.append({
+                "id": new_id("rtl"), "return_id": return_id, "order_line_id": line.id,
+                "sku": line.sku, "quantity": item.quantity, "amount": item.refund,
+                "disposition": "restock" if restock else "quarantine",
+            })  # fmt: skip
+            total += item.refund
+        taken.append({
+            "id": return_id, "order_id": order.id, "location": location.code,
+            "entity_id": location.owner_entity_id, "currency": order.currency,
+            "items_refund": total, "delivery_refund": 0, "total": total, "reason": data.reason,
+            "created_at": data.returned_at, "taken_by": BY, "reference": data.return_id,
+        })  # fmt: skip
     session.flush()
-    session.add_all(back)
-    session.flush()
-    return "created"
+    if taken:
+        session.execute(insert(Return), taken)
+        session.execute(insert(ReturnLine), back)
+    return len(taken), len(rows) - len(taken)
 
 
 def _returned_line(lines: list[OrderLine], item: ReturnLineRow, index: int) -> OrderLine:
@@ -586,5 +655,8 @@ def grouped(key: str, line_fields: frozenset[str]) -> Any:
 register_importer("orders", _one(write_orders, validate_order),
                   BatchImporter(validate_order, write_orders, BATCH),
                   assemble=grouped("order_id", ORDER_LINE_FIELDS))  # fmt: skip
-register_importer("fulfilments", record_step)
-register_importer("returns", record_return, assemble=grouped("return_id", RETURN_LINE_FIELDS))
+register_importer("fulfilments", _one(write_steps, validate_step),
+                  BatchImporter(validate_step, write_steps, BATCH))  # fmt: skip
+register_importer("returns", _one(write_returns, validate_return),
+                  BatchImporter(validate_return, write_returns, BATCH),
+                  assemble=grouped("return_id", RETURN_LINE_FIELDS))  # fmt: skip
