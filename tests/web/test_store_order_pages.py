@@ -87,3 +87,33 @@ def test_the_returns_desk_takes_back_a_web_order(client: TestClient, shop: Shop,
     assert "(1 retourné" in answer.text
     nothing = client.get("/store/returns", params={"q": "CMD-NOPE"}).text
     assert "Aucune commande ne correspond" in nothing
+
+
+def test_the_returns_desk_says_when_the_return_window_closed(
+    client: TestClient,
+    shop: Shop,  # noqa: F811
+    users,
+) -> None:
+    from omnicanal.imports import service as imports
+    from omnicanal.security.service import SYSTEM
+
+    factory = client.app.state.sessionmaker
+    order = {"order_id": "MD-OLD-1", "channel": "web", "placed_at": "2025-01-02T10:00:00Z",
+             "lines": [{"sku": "ROBE-1", "quantity": 1, "unit_price": 5000}]}  # fmt: skip
+    assert imports.run_import(factory, SYSTEM, "orders", "web", [(1, order)]).created == 1
+    step = {"fulfilment_id": "F-OLD-1", "order_id": "MD-OLD-1", "type": "home_delivery",
+            "location_code": "WH-1", "status": "delivered", "occurred_at": "2025-01-04T15:00:00Z"}  # fmt: skip
+    assert imports.run_import(factory, SYSTEM, "fulfilments", "f", [(1, step)]).created == 1
+    looked_up = client.get("/api/v1/returns/lookup", params={"receipt": "MD-OLD-1"},
+                           headers=shop.headers).json()  # fmt: skip
+    (line,) = looked_up[0]["lines"]
+    assert (line["return_until"], line["window_closed"], line["returnable"]) == (
+        "2025-02-03", True, 0)  # fmt: skip
+    sign_in(client, STAFF)
+    page = client.get("/store/returns", params={"q": "MD-OLD-1"}).text
+    assert "Délai passé (3 févr. 2025)" in page
+    assert "Plus rien de cette commande ne peut être repris." in page
+    assert "Enregistrer le retour" not in page and 'name="quantity-' not in page
+    switch_language(client, "en", "/store/returns")
+    english = client.get("/store/returns", params={"q": "MD-OLD-1"}).text
+    assert "Closed (Feb 3, 2025)" in english

@@ -318,6 +318,7 @@ class ReturnableLineOut(BaseModel):
     paid: int
     handed_over_at: datetime | None
     return_until: str | None  # the last day, in the brand's time zone
+    window_closed: bool = False  # that day has passed: nothing more comes back
 
 
 class ReturnableOrderOut(BaseModel):

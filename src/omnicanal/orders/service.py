@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -1265,14 +1266,17 @@ def order_payload(
 def returnable_payload(session: Session, order: Order) -> dict[str, Any]:
     """An order as any returns desk sees it: no seller, no customer."""
     lines = []
+    today = utcnow().astimezone(ZoneInfo(RETURN_POLICY.timezone)).date()
     for line in order_lines(session, order):
         until = None
         if line.handed_over_at is not None:
-            until = last_return_day(line.handed_over_at, RETURN_POLICY).isoformat()
+            until = last_return_day(line.handed_over_at, RETURN_POLICY)
+        closed = until is not None and until < today
         lines.append({
             "id": line.id, "sku": line.sku, "quantity": line.quantity, "returned": line.returned,
-            "returnable": line.quantity - line.returned if line.handed_over_at else 0,
-            "paid": line.paid, "handed_over_at": line.handed_over_at, "return_until": until,
+            "returnable": line.quantity - line.returned if until and not closed else 0,
+            "paid": line.paid, "handed_over_at": line.handed_over_at,
+            "return_until": until.isoformat() if until else None, "window_closed": closed,
         })  # fmt: skip
     return {
         "id": order.id, "number": order.number, "receipt": order.receipt,

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
@@ -164,6 +165,10 @@ def returns_page(
         if not found and text.startswith("cus_"):
             found = service.find_returnable(db, principal, customer_id=text)
     payloads = [service.returnable_payload(db, order) for order in found]
+    for payload in payloads:
+        for line in payload["lines"]:  # a day, for the page to say in its language
+            until = line["return_until"]
+            line["return_until"] = date.fromisoformat(until) if until else None
     with use_locale(request_locale(request)):
         names = views.product_names(db, [line["sku"] for o in payloads for line in o["lines"]])
     context = {
