@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from omnicanal.cli.common import console, session_factory, settings
 from omnicanal.cli.data import import_file, progress_bar
-from omnicanal.cli.demo_orders import load_orders, order_counts
+from omnicanal.cli.demo_orders import load_orders, order_counts, place_live_orders
 from omnicanal.cli.demo_pricing import load_pricing
 from omnicanal.cli.demo_stock import check_stock, load_stock
 from omnicanal.imports.readers import parse_mapping
@@ -96,6 +96,9 @@ def load_brand(brand_dir: Path) -> None:
         f"pickups, {counts['returns']:,} returns"
     )
     check_stock(brand_dir)  # the orders are history: the stock feeds moved their units
+    live = place_live_orders(DEMO_STORE)
+    if live:
+        console.print(f"{live} orders placed now for the {DEMO_STORE} store's console to work on")
 
 
 BRAND_NAME = "Maison Démo"

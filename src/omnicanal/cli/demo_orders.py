@@ -50,6 +50,70 @@ def load_orders(brand_dir: Path, progress: Progress) -> None:
         _rejected(relative, report.rejected)
 
 
+LIVE_RECEIPTS = "DEMO-LIVE-"  # the orders the demo places now, each once
+
+
+def place_live_orders(store: str) -> int:
+    """A few orders placed now through the live path, for the store console to have work:
+    click & collect orders to prepare at `store` (one ready already; their units held, not
+    moved) and a till sale of two days ago that may still come back. Returns how many were
+    placed (none when a previous run placed them)."""
+    from datetime import timedelta
+
+    from omnicanal.db import utcnow
+    from omnicanal.errors import DomainError
+    from omnicanal.inventory.models import StockPositionRow
+    from omnicanal.orders import schemas
+    from omnicanal.orders import service as orders_service
+    from omnicanal.orders.models import Order
+    from omnicanal.security.service import SYSTEM
+
+    with session_factory()() as session:
+        if session.scalar(select(Order.id).where(Order.receipt.startswith(LIVE_RECEIPTS))):
+            return 0
+        skus = list(
+            session.scalars(
+                select(StockPositionRow.sku)
+                .where(
+                    StockPositionRow.location == store,
+                    StockPositionRow.on_hand - StockPositionRow.reserved >= 3,
+                )
+                .order_by(StockPositionRow.sku)
+                .limit(6)
+            )
+        )
+    if len(skus) < 6:
+        return 0
+    now = utcnow()
+    pickup = schemas.FulfilmentIn(method="click_and_collect", location=store)
+    orders = [
+        ("web", None, [(skus[0], 1), (skus[1], 1)], pickup, now - timedelta(hours=2), "ready"),
+        ("app", None, [(skus[2], 2)], pickup, now - timedelta(minutes=40), None),
+        ("call_center", None, [(skus[3], 1)], pickup, now - timedelta(minutes=10), None),
+        ("store", store, [(skus[4], 1), (skus[5], 1)], schemas.FulfilmentIn(method="in_store"),
+         now - timedelta(days=2), None),
+    ]  # fmt: skip
+    placed = 0
+    for n, (channel, location, lines, way, at, step) in enumerate(orders, start=1):
+        data = schemas.OrderIn(
+            channel=channel, location=location, receipt=f"{LIVE_RECEIPTS}{n}", at=at,
+            lines=[schemas.LineIn(sku=sku, quantity=q) for sku, q in lines], fulfilment=way,
+        )  # fmt: skip
+        try:
+            with session_factory().begin() as session:
+                order = orders_service.place_order(session, SYSTEM, data)
+                if step is not None:
+                    (fulfilment,) = order.fulfilments
+                    orders_service.advance_fulfilment(
+                        session, SYSTEM, order.order.id, fulfilment.id, step
+                    )
+        except DomainError as exc:  # a product without a price, a store that moved on
+            console.print(f"[yellow]Demo order {n} not placed: {exc.detail}[/]")
+            continue
+        placed += 1
+    return placed
+
+
 def _rejected(name: str, count: int) -> None:
     if count:
         console.print(f"[yellow]{name}: {count} rows rejected[/]")
