@@ -117,3 +117,38 @@ def test_the_returns_desk_says_when_the_return_window_closed(
     switch_language(client, "en", "/store/returns")
     english = client.get("/store/returns", params={"q": "MD-OLD-1"}).text
     assert "Closed (Feb 3, 2025)" in english
+
+
+def test_a_customer_page_lists_their_orders_of_every_channel(
+    client: TestClient,
+    shop: Shop,  # noqa: F811
+    users,
+) -> None:
+    from omnicanal.imports import service as imports
+    from omnicanal.security.service import SYSTEM
+    from tests.web.conftest import ADMIN
+
+    record = {"source": "web", "source_id": "W-1", "first_name": "Ondine",
+              "last_name": "Keravec", "email": "ondine.keravec@example.fr"}  # fmt: skip
+    posted = client.post("/api/v1/customers/records", json=record,
+                         headers={**shop.headers, "Idempotency-Key": "k1"})  # fmt: skip
+    customer = posted.json()["customers"][0]["customer_id"]
+    rows = [
+        (1, {"order_id": "MD-7", "channel": "web", "customer_ref": "W-1",
+             "placed_at": "2026-03-02T10:00:00Z",
+             "lines": [{"sku": "ROBE-1", "quantity": 2, "unit_price": 5000}]}),
+        (2, {"order_id": "FRA-7", "location": "FRA-01", "customer_id": customer,
+             "placed_at": "2026-03-05T15:00:00Z",
+             "lines": [{"sku": "SAC-1", "quantity": 1, "unit_price": 12000}]}),
+    ]  # fmt: skip
+    factory = client.app.state.sessionmaker
+    assert imports.run_import(factory, SYSTEM, "orders", "t", rows).created == 2
+    sign_in(client, ADMIN)
+    page = client.get(f"/customers/{customer}").text
+    assert '<a href="#section-orders">Commandes</a>' in page
+    # the channels by their names, most orders first (ties: the latest first)
+    assert "2 commandes · Stores A 1, Web 1 · 220,00 € dépensés" in " ".join(page.split())
+    assert "MD-7" in page and "FRA-7" in page and "remise au client" in page
+    switch_language(client, "en", f"/customers/{customer}")
+    english = " ".join(client.get(f"/customers/{customer}").text.split())
+    assert "2 orders · Stores A 1, Web 1 · spent €220.00 net of refunds" in english

@@ -333,6 +333,16 @@ def unregister_gdpr_handler(name: str) -> None:
     _HANDLERS.pop(name, None)
 
 
+def has_gdpr_handler(name: str) -> bool:
+    return name in _HANDLERS
+
+
+def _load_handlers() -> None:
+    from omnicanal.customers.service import load_providers
+
+    load_providers()  # the domains register their handlers on import
+
+
 # --- use cases ------------------------------------------------------------------------------
 
 
@@ -478,6 +488,7 @@ def export_customer(session: Session, principal: Principal, customer_id: str) ->
     their records, events and rejected import rows mentioning them, and every registered
     domain's section."""
     _check(principal)
+    _load_handlers()
     customer, members = _person(session, customer_id)
     if customer.status == "erased":
         raise NotFound(f"no customer {customer_id!r}", field="customer_id")
@@ -568,6 +579,7 @@ def erase_customer(
     domains' figures. Erasing an erased customer again changes nothing (`already_erased`).
     """
     _check(principal)
+    _load_handlers()
     reason = (reason or "").strip()
     if not 1 <= len(reason) <= MAX_REASON:
         raise InvalidInput(f"give a reason of 1 to {MAX_REASON} characters", field="reason")

@@ -244,6 +244,14 @@ class Customer360:
 VIEW_PROVIDERS: dict[str, Any] = {}
 
 
+def load_providers() -> None:
+    """The domains that add to the 360 view and to a GDPR export or erasure, registered here
+    for every entry point (API, pages, command line)."""
+    from omnicanal.orders import customer_view
+
+    customer_view.register()
+
+
 def customer_360(session: Session, principal: Principal, customer_id: str) -> Customer360:
     customer = get_customer(session, principal, customer_id)
     records_query = select(SourceRecord).where(SourceRecord.customer_id == customer.id)
@@ -277,8 +285,11 @@ def customer_360(session: Session, principal: Principal, customer_id: str) -> Cu
         if customer.id in d.customer_ids
     ]
     view = Customer360(customer, identities, records, reviews, decisions)
+    load_providers()
     for name, provider in VIEW_PROVIDERS.items():
-        view.sections[name] = provider(session, principal, customer.id)
+        section = provider(session, principal, customer.id)
+        if section is not None:  # None: nothing the caller may see
+            view.sections[name] = section
     return view
 
 
