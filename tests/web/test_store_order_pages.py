@@ -8,8 +8,10 @@ import re
 
 from fastapi.testclient import TestClient
 
+from omnicanal.imports import service as imports
+from omnicanal.security.service import SYSTEM
 from tests.orders.conftest import Shop, shop  # noqa: F401  (the fixture)
-from tests.web.conftest import STAFF
+from tests.web.conftest import ADMIN, STAFF
 from tests.web.helpers import csrf_token, sign_in, switch_language
 
 
@@ -89,21 +91,24 @@ def test_the_returns_desk_takes_back_a_web_order(client: TestClient, shop: Shop,
     assert "Aucune commande ne correspond" in nothing
 
 
+def _recorded(client: TestClient, kind: str, rows: list[dict]) -> int:
+    """Records of a channel system's history through the import path; how many were new."""
+    factory = client.app.state.sessionmaker
+    numbered = list(enumerate(rows, start=1))
+    return imports.run_import(factory, SYSTEM, kind, "test", numbered).created
+
+
 def test_the_returns_desk_says_when_the_return_window_closed(
     client: TestClient,
     shop: Shop,  # noqa: F811
     users,
 ) -> None:
-    from omnicanal.imports import service as imports
-    from omnicanal.security.service import SYSTEM
-
-    factory = client.app.state.sessionmaker
     order = {"order_id": "MD-OLD-1", "channel": "web", "placed_at": "2025-01-02T10:00:00Z",
              "lines": [{"sku": "ROBE-1", "quantity": 1, "unit_price": 5000}]}  # fmt: skip
-    assert imports.run_import(factory, SYSTEM, "orders", "web", [(1, order)]).created == 1
+    assert _recorded(client, "orders", [order]) == 1
     step = {"fulfilment_id": "F-OLD-1", "order_id": "MD-OLD-1", "type": "home_delivery",
             "location_code": "WH-1", "status": "delivered", "occurred_at": "2025-01-04T15:00:00Z"}  # fmt: skip
-    assert imports.run_import(factory, SYSTEM, "fulfilments", "f", [(1, step)]).created == 1
+    assert _recorded(client, "fulfilments", [step]) == 1
     looked_up = client.get("/api/v1/returns/lookup", params={"receipt": "MD-OLD-1"},
                            headers=shop.headers).json()  # fmt: skip
     (line,) = looked_up[0]["lines"]
@@ -124,25 +129,20 @@ def test_a_customer_page_lists_their_orders_of_every_channel(
     shop: Shop,  # noqa: F811
     users,
 ) -> None:
-    from omnicanal.imports import service as imports
-    from omnicanal.security.service import SYSTEM
-    from tests.web.conftest import ADMIN
-
     record = {"source": "web", "source_id": "W-1", "first_name": "Ondine",
               "last_name": "Keravec", "email": "ondine.keravec@example.fr"}  # fmt: skip
     posted = client.post("/api/v1/customers/records", json=record,
                          headers={**shop.headers, "Idempotency-Key": "k1"})  # fmt: skip
     customer = posted.json()["customers"][0]["customer_id"]
     rows = [
-        (1, {"order_id": "MD-7", "channel": "web", "customer_ref": "W-1",
-             "placed_at": "2026-03-02T10:00:00Z",
-             "lines": [{"sku": "ROBE-1", "quantity": 2, "unit_price": 5000}]}),
-        (2, {"order_id": "FRA-7", "location": "FRA-01", "customer_id": customer,
-             "placed_at": "2026-03-05T15:00:00Z",
-             "lines": [{"sku": "SAC-1", "quantity": 1, "unit_price": 12000}]}),
+        {"order_id": "MD-7", "channel": "web", "customer_ref": "W-1",
+         "placed_at": "2026-03-02T10:00:00Z",
+         "lines": [{"sku": "ROBE-1", "quantity": 2, "unit_price": 5000}]},
+        {"order_id": "FRA-7", "location": "FRA-01", "customer_id": customer,
+         "placed_at": "2026-03-05T15:00:00Z",
+         "lines": [{"sku": "SAC-1", "quantity": 1, "unit_price": 12000}]},
     ]  # fmt: skip
-    factory = client.app.state.sessionmaker
-    assert imports.run_import(factory, SYSTEM, "orders", "t", rows).created == 2
+    assert _recorded(client, "orders", rows) == 2
     sign_in(client, ADMIN)
     page = client.get(f"/customers/{customer}").text
     assert '<a href="#section-orders">Commandes</a>' in page
