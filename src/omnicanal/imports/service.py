@@ -43,19 +43,32 @@ _ASSEMBLERS: dict[str, Assembler] = {}
 
 def register_importer(
     kind: str,
-    handler: RowHandler,
+    handler: RowHandler | None = None,
     batch: BatchImporter | None = None,
     assemble: Assembler | None = None,
 ) -> None:
     """`handler` imports one row; a kind that also has a `batch` importer is written a batch
-    at a time, falling back to row by row when a batch is refused as a whole. `assemble`
-    makes the file's rows into the kind's records (the lines of one order, one after another,
-    into that order): a record is validated, written, rejected and replayed whole."""
+    at a time, falling back to row by row (the batch importer given one row, without a
+    `handler`) when a batch is refused as a whole. `assemble` makes the file's rows into the
+    kind's records (the lines of one order, one after another, into that order): a record is
+    validated, written, rejected and replayed whole."""
+    if handler is None:
+        if batch is None:
+            raise ValueError(f"{kind}: give a row handler, a batch importer, or both")
+        handler = _row_by_row(batch)
     _IMPORTERS[kind] = handler
     if batch is not None:
         _BATCH_IMPORTERS[kind] = batch
     if assemble is not None:
         _ASSEMBLERS[kind] = assemble
+
+
+def _row_by_row(batch: BatchImporter) -> RowHandler:
+    def handler(session: Session, principal: Principal, row: dict[str, Any]) -> Outcome:
+        created, _ = batch.write(session, principal, [batch.validate(row)])
+        return "created" if created else "updated"
+
+    return handler
 
 
 def importer(kind: str) -> RowHandler:

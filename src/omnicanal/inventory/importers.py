@@ -17,7 +17,6 @@ waits in the code-mapping queue."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from itertools import groupby
 from typing import Any
@@ -26,7 +25,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from omnicanal.errors import InvalidInput
-from omnicanal.imports.service import BatchImporter, Outcome, register_importer
+from omnicanal.imports.service import BatchImporter, register_importer
 from omnicanal.inventory import rules, service
 from omnicanal.security.permissions import Principal
 
@@ -188,17 +187,8 @@ def write_transfers(
     return created // 2, len(rows) - created // 2
 
 
-def _one(validate: Callable[[dict[str, Any]], Any], write: Any) -> Any:
-    def handler(session: Session, principal: Principal, row: dict[str, Any]) -> Outcome:
-        created, _ = write(session, principal, [validate(row)])
-        return "created" if created else "updated"
-
-    return handler
-
-
-register_importer("stock_counts", _one(validate_count, write_counts),
-                  BatchImporter(validate_count, write_counts, BATCH))  # fmt: skip
-register_importer("stock_movements", _one(validate_movement, write_movements),
-                  BatchImporter(validate_movement, write_movements, BATCH))  # fmt: skip
-register_importer("stock_transfers", _one(validate_transfer, write_transfers),
-                  BatchImporter(validate_transfer, write_transfers, BATCH))  # fmt: skip
+register_importer("stock_counts", batch=BatchImporter(validate_count, write_counts, BATCH))
+register_importer("stock_movements",
+                  batch=BatchImporter(validate_movement, write_movements, BATCH))  # fmt: skip
+register_importer("stock_transfers",
+                  batch=BatchImporter(validate_transfer, write_transfers, BATCH))  # fmt: skip

@@ -46,7 +46,7 @@ from omnicanal.catalog.models import Product
 from omnicanal.customers.models import SourceRecord
 from omnicanal.db import new_id
 from omnicanal.errors import Conflict, InvalidInput, NotFound
-from omnicanal.imports.service import BatchImporter, Outcome, Rows, register_importer
+from omnicanal.imports.service import BatchImporter, Rows, register_importer
 from omnicanal.network.models import Channel, Location
 from omnicanal.orders import history
 from omnicanal.orders import service as orders_service
@@ -322,14 +322,6 @@ def write_orders(session: Session, principal: Principal, rows: list[Recorded]) -
 
 def _by_number(lines: list[LineRow]) -> list[LineRow]:
     return [x for _, x in sorted(enumerate(lines), key=lambda p: p[1].line_number or p[0] + 1)]
-
-
-def _one(write: Any, validate: Any) -> Any:
-    def handler(session: Session, principal: Principal, row: dict[str, Any]) -> Outcome:
-        created, _ = write(session, principal, [validate(row)])
-        return "created" if created else "updated"
-
-    return handler
 
 
 # -- the steps of fulfilments ---------------------------------------------------------------
@@ -652,11 +644,8 @@ def grouped(key: str, line_fields: frozenset[str]) -> Any:
     return assemble
 
 
-register_importer("orders", _one(write_orders, validate_order),
-                  BatchImporter(validate_order, write_orders, BATCH),
+register_importer("orders", batch=BatchImporter(validate_order, write_orders, BATCH),
                   assemble=grouped("order_id", ORDER_LINE_FIELDS))  # fmt: skip
-register_importer("fulfilments", _one(write_steps, validate_step),
-                  BatchImporter(validate_step, write_steps, BATCH))  # fmt: skip
-register_importer("returns", _one(write_returns, validate_return),
-                  BatchImporter(validate_return, write_returns, BATCH),
+register_importer("fulfilments", batch=BatchImporter(validate_step, write_steps, BATCH))
+register_importer("returns", batch=BatchImporter(validate_return, write_returns, BATCH),
                   assemble=grouped("return_id", RETURN_LINE_FIELDS))  # fmt: skip
