@@ -74,10 +74,15 @@ def seed(database_url: str) -> str:
     return issued.token
 
 
-async def _race(base: str, token: str, rounds: int, clients: int, units: int) -> RaceResult:
+async def _race(
+    base: str, token: str, rounds: int, clients: int, units: int, progress: int = 0
+) -> RaceResult:
     result = RaceResult()
     headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # idle connections are dropped by the client before the server's keep-alive (5 s) closes
+    # them: a request sent on a connection the server is closing fails at the transport
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients,
+                          keepalive_expiry=2.0)  # fmt: skip
     async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits,
                                  timeout=120) as client:  # fmt: skip
         started = time.perf_counter()
@@ -116,12 +121,19 @@ async def _race(base: str, token: str, rounds: int, clients: int, units: int) ->
             if (position["reserved"], position["available"]) != (units, 0):
                 result.failures.append(f"round {r}: position {position}")
             result.rounds += 1
+            if progress and result.rounds % progress == 0:
+                elapsed = time.perf_counter() - started
+                print(f"  {result.rounds} rounds, {len(result.failures)} failed, "
+                      f"{result.requests / elapsed:.0f} req/s", flush=True)  # fmt: skip
         result.seconds = time.perf_counter() - started
     return result
 
 
-def race(base: str, token: str, rounds: int, clients: int, units: int) -> RaceResult:
-    return asyncio.run(_race(base, token, rounds, clients, units))
+def race(
+    base: str, token: str, rounds: int, clients: int, units: int, progress: int = 0
+) -> RaceResult:
+    """`progress`: print how it goes every that many rounds (0: quiet)."""
+    return asyncio.run(_race(base, token, rounds, clients, units, progress))
 
 
 def main() -> None:
@@ -137,7 +149,7 @@ def main() -> None:
         token = seed(url)
         server = Server(url, Path(tmp), args.workers)
         try:
-            result = race(server.base, token, args.rounds, args.clients, args.units)
+            result = race(server.base, token, args.rounds, args.clients, args.units, progress=50)
         finally:
             server.stop()
             drop_database(url)
