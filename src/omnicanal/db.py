@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 import uuid
 import weakref
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, String, create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -149,8 +151,39 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             weakref.finalize(engine, checkpointer.stop)
             engine.checkpointer = checkpointer  # type: ignore[attr-defined]
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    if "pool_pre_ping" in kwargs:
+        return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _ping_when_idle(engine)
+    return engine
+
+
+PING_AFTER_IDLE = 2.0  # seconds a pooled connection may sit unused before it is tested
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Test a pooled connection before handing it out only when it sat unused for more than
+    `PING_AFTER_IDLE` (a server restarted or a firewall's idle timeout closes the quiet ones):
+    `pool_pre_ping` tested it before every unit of work, a round trip each. A failed test
+    discards the connection and the pool hands out another (it tries three times)."""
+
+    @event.listens_for(engine, "connect")
+    def fresh(dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def returned(dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def test_if_idle(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        if time.monotonic() - record.info.get("returned_at", 0.0) <= PING_AFTER_IDLE:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(str(exc)) from exc
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
