@@ -11,7 +11,7 @@ from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
 from omnicanal.api.deps import DB, Credentials, CurrentPrincipal, get_principal
-from omnicanal.api.uow import finish_in_handler
+from omnicanal.api.uow import finish_in_handler, reads_only
 from omnicanal.errors import InvalidInput
 from omnicanal.i18n import requested_language
 from omnicanal.imports.service import hold_rows
@@ -238,6 +238,7 @@ async def get_availability(
     # Asked at every visit of a product page: the key check, the reads and the end of the
     # unit of work in one trip through the thread pool.
     def unit_of_work() -> Response:
+        reads_only(request.state.db)
         principal = get_principal(request, credentials)
         found = service.find_availability(
             request.state.db, principal, lines, near=near, postal_code=postal_code,
