@@ -452,6 +452,7 @@ def place_order(session: Session, principal: Principal, data: schemas.OrderIn) -
         principal,
         quote_in,  # type: ignore[arg-type]
         loyalty=LOYALTY,
+        new_order=True,
     )
     q = priced.quote
     order = Order(

@@ -630,15 +630,25 @@ def _plain(params: Mapping[str, object]) -> dict[str, Any]:
 
 
 def redeem(
-    session: Session, principal: Principal, data: schemas.RedemptionIn, *, loyalty: LoyaltyRules
+    session: Session,
+    principal: Principal,
+    data: schemas.RedemptionIn,
+    *,
+    loyalty: LoyaltyRules,
+    new_order: bool = False,
 ) -> tuple[PricedQuote, list[str]]:
     """Price the order's cart and count what it uses: each applied promotion's use and budget,
     the customer's use, each coupon. A limit reached meanwhile by another order is a conflict
-    (the caller prices again and shows the new total); nothing is counted twice for one order."""
+    (the caller prices again and shows the new total); nothing is counted twice for one order.
+    `new_order`: `order_ref` was made just now (a new order's id), so no redemption names it
+    yet and none is looked for."""
     require(principal, Permission.PRICING_REDEEM)
-    if session.execute(
-        select(Redemption.id).where(Redemption.order_ref == data.order_ref).limit(1)
-    ).first():
+    if (
+        not new_order
+        and session.execute(
+            select(Redemption.id).where(Redemption.order_ref == data.order_ref).limit(1)
+        ).first()
+    ):
         raise Conflict(f"order {data.order_ref!r} has already redeemed its promotions",
                        field="order_ref")  # fmt: skip
     priced = price_quote(session, principal, data, loyalty=loyalty, exact_counts=True)
