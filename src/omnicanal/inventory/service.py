@@ -561,10 +561,13 @@ def reserve(
     ttl: timedelta | None = None,
     expires_at: datetime | None = None,
     now: datetime | None = None,
+    checked: bool = False,
 ) -> list[rules.Reservation]:
     """Hold units of each `(sku, quantity)` line at `location` for `reference` (an order or a
     cart): every line or none (`OutOfStock` names the first line short). Nothing is ever held
-    beyond available-to-promise, however many processes reserve at once."""
+    beyond available-to-promise, however many processes reserve at once. `checked`: the
+    caller read the lines' available-to-promise at `location` just now, in this transaction
+    (an order's sourcing), and it sufficed: not read a second time before the row locks."""
     place = _writable_place(session, principal, location)
     now = now or utcnow()
     if expires_at is None:
@@ -576,16 +579,17 @@ def reserve(
     atp = table.c.on_hand - table.c.reserved - table.c.safety_stock
     # Refused at once, without waiting for a row lock, when the committed stock already falls
     # short: the last units' losers do not queue behind their winners.
-    available = dict(
-        session.execute(
-            select(table.c.sku, atp).where(
-                table.c.location == place.code, table.c.sku.in_(list(wanted))
-            )
-        ).all()
-    )
-    for sku in sorted(wanted):
-        if wanted[sku] > max(0, available.get(sku, 0)):
-            _out_of_stock(place.code, sku, wanted[sku], max(0, available.get(sku, 0)))
+    if not checked:
+        available = dict(
+            session.execute(
+                select(table.c.sku, atp).where(
+                    table.c.location == place.code, table.c.sku.in_(list(wanted))
+                )
+            ).all()
+        )
+        for sku in sorted(wanted):
+            if wanted[sku] > max(0, available.get(sku, 0)):
+                _out_of_stock(place.code, sku, wanted[sku], max(0, available.get(sku, 0)))
     # in SKU order, so that two carts sharing SKUs lock their rows in the same order
     for sku in sorted(wanted):
         quantity = wanted[sku]
