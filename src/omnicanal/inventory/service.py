@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from omnicanal.catalog import service as catalog_service
-from omnicanal.db import new_id, utcnow
+from omnicanal.db import database_key, new_id, utcnow
 from omnicanal.errors import Forbidden, InvalidInput, NotFound
 from omnicanal.events import emit
 from omnicanal.inventory import rules
@@ -93,7 +93,7 @@ _PLACES: dict[tuple[str, str], tuple[float, _Place]] = {}
 
 
 def _place(session: Session, code: str, field: str = "location") -> _Place:
-    key = (str(session.get_bind().url), code)
+    key = (database_key(session), code)
     found = _PLACES.get(key)
     if found is not None and clock.monotonic() - found[0] < SITES_MAX_AGE:
         return found[1]
@@ -825,7 +825,7 @@ class _Sites:
         _PLACES.clear()
 
     def get(self, session: Session) -> tuple[list[Site], list[_Postal]]:
-        key = str(session.get_bind().url)
+        key = database_key(session)
         found = self._by_url.get(key)
         if found is not None and clock.monotonic() - found[0] < SITES_MAX_AGE:
             return found[1], found[2]

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
-from omnicanal.db import insert_loaded, new_id, utcnow
+from omnicanal.db import database_key, insert_loaded, new_id, utcnow
 from omnicanal.errors import Conflict, Forbidden, InvalidInput, NotFound
 from omnicanal.events import emit, subscribe
 from omnicanal.events.outbox import Event
@@ -117,7 +117,7 @@ class _ChannelEntities:
         self._seen: dict[tuple[str, str], tuple[float, str]] = {}
 
     def get(self, session: Session, code: str) -> str | None:
-        key = (str(session.get_bind().url), code)
+        key = (database_key(session), code)
         hit = self._seen.get(key)
         if hit is not None and time.monotonic() - hit[0] < CHANNELS_MAX_AGE:
             return hit[1]

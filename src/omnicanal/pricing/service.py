@@ -17,7 +17,6 @@ import secrets
 import threading
 import time
 import uuid
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timezone
@@ -33,7 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from omnicanal.catalog import rules as catalog_rules
 from omnicanal.catalog import service as catalog_service
 from omnicanal.catalog.models import Category, Product
-from omnicanal.db import new_id, utcnow
+from omnicanal.db import database_key, new_id, utcnow
 from omnicanal.errors import Conflict, Forbidden, InvalidInput, NotFound
 from omnicanal.events import emit
 from omnicanal.network.models import Channel, Entity, Location
@@ -103,19 +102,6 @@ def _category_path(code: str | None) -> str:
     return code.replace(".", "/") if code else ""
 
 
-_DATABASES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
-
-
-def _database(session: Session) -> str:
-    """The URL of the session's database, which keys the per-process caches (rendering it
-    takes 20 µs, and a quote asks several times)."""
-    bind = session.get_bind()
-    key = _DATABASES.get(bind)
-    if key is None:
-        key = _DATABASES[bind] = str(bind.url)
-    return key
-
-
 COUNTS_MAX_AGE = 1.0  # seconds a plain quote may read usage counts this old
 VERSION_MAX_AGE = 1.0  # seconds before another process's promotion change is seen
 
@@ -136,7 +122,7 @@ class _PromotionCache:
         """The active promotions, indexed. The version row is read again when the last read
         is `VERSION_MAX_AGE` old (a change made by another process shows within a second) or
         after a change made by this one."""
-        key = _database(session)
+        key = database_key(session)
         hit = self._by_database.get(key)
         now = time.monotonic()
         if hit is not None and now - self._checked.get(key, -VERSION_MAX_AGE) < VERSION_MAX_AGE:
@@ -162,7 +148,7 @@ class _PromotionCache:
         budget, loaded again when older than `COUNTS_MAX_AGE` or after a redemption in this
         process. Kept as the two mappings `Usage` takes, which quotes share and never change:
         about 1 300 entries, too many to copy per quote."""
-        key = _database(session)
+        key = database_key(session)
         hit = self._counts.get(key)
         now = time.monotonic()
         if hit is not None and now - hit[0] < COUNTS_MAX_AGE:
@@ -178,7 +164,7 @@ class _PromotionCache:
 
     def current(self, session: Session) -> PromotionSet:
         """The set the last `get` of this database gave (what a quote just ran against)."""
-        hit = self._by_database.get(_database(session))
+        hit = self._by_database.get(database_key(session))
         return hit[1] if hit is not None else self.get(session)
 
 
@@ -259,7 +245,7 @@ class _Places:
         self.locations: dict[tuple[str, str], tuple[str, str]] = {}
 
     def channel_exists(self, session: Session, code: str) -> bool:
-        key = (_database(session), code)
+        key = (database_key(session), code)
         if key not in self.channels:
             if session.execute(select(Channel.id).where(Channel.code == code)).first() is None:
                 return False
@@ -268,7 +254,7 @@ class _Places:
 
     def location(self, session: Session, code: str) -> tuple[str, str] | None:
         """(id, owner entity id) of a location code."""
-        key = (_database(session), code)
+        key = (database_key(session), code)
         if key not in self.locations:
             row = session.execute(
                 select(Location.id, Location.owner_entity_id).where(Location.code == code)
