@@ -210,6 +210,9 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+_INSERTS: dict[Any, Any] = {}  # table -> its INSERT, built once
+
+
 def insert_loaded(session: Session, rows: Sequence[Any]) -> None:
     """Write new objects of one mapped class with one INSERT, now, and keep them in the session
     as if read back: on a hot path (an order's lines, fulfilments and steps), the unit of work's
@@ -235,7 +238,11 @@ def insert_loaded(session: Session, rows: Sequence[Any]) -> None:
                     raise TypeError(f"{column} has a default the database computes")
                 setattr(row, key, value)
         values.append({column.key: given[key] for key, column in columns})
-    session.connection().execute(mapper.local_table.insert(), values)
+    table = mapper.local_table
+    statement = _INSERTS.get(table)
+    if statement is None:
+        statement = _INSERTS[table] = table.insert()
+    session.connection().execute(statement, values)
     for row in rows:
         make_transient_to_detached(row)
         session.add(row)
