@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, tuple_, update
+from sqlalchemy import Integer, bindparam, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -575,17 +575,14 @@ def reserve(
     if not reference:
         raise InvalidInput("a reservation holds stock for a reference", field="reference")
     wanted = cart_quantities(lines)  # the same SKU on two lines held together
-    table = StockPositionRow.__table__
-    atp = table.c.on_hand - table.c.reserved - table.c.safety_stock
+    if session.autoflush:
+        session.flush()  # as `session.execute` would: the statements below go to the connection
+    connection = session.connection()
     # Refused at once, without waiting for a row lock, when the committed stock already falls
     # short: the last units' losers do not queue behind their winners.
     if not checked:
         available = dict(
-            session.execute(
-                select(table.c.sku, atp).where(
-                    table.c.location == place.code, table.c.sku.in_(list(wanted))
-                )
-            ).all()
+            connection.execute(_AVAILABLE_AT, {"location": place.code, "skus": list(wanted)}).all()
         )
         for sku in sorted(wanted):
             if wanted[sku] > max(0, available.get(sku, 0)):
@@ -593,16 +590,10 @@ def reserve(
     # in SKU order, so that two carts sharing SKUs lock their rows in the same order
     for sku in sorted(wanted):
         quantity = wanted[sku]
-        done = session.execute(
-            update(table)
-            .where(
-                table.c.location == place.code,
-                table.c.sku == sku,
-                table.c.on_hand - table.c.reserved - table.c.safety_stock >= quantity,
-            )
-            .values(reserved=table.c.reserved + quantity, updated_at=now)
+        done = connection.execute(
+            _HOLD, {"at_location": place.code, "of_sku": sku, "units": quantity, "now": now}
         )
-        if done.rowcount != 1:  # type: ignore[attr-defined]
+        if done.rowcount != 1:
             position = session.get(StockPositionRow, (place.code, sku), populate_existing=True)
             _out_of_stock(
                 place.code,
@@ -621,12 +612,36 @@ def reserve(
                 "expires_at": expires_at, "closed_at": None,
             }
         )  # fmt: skip
-    session.execute(ReservationRow.__table__.insert(), made)
+    connection.execute(_RESERVATIONS_INSERT, made)
     return [
         rules.Reservation(m["id"], m["location"], m["sku"], m["quantity"], now, expires_at,
                           "active", reference)
         for m in made
     ]  # fmt: skip
+
+
+# Every order holds its units with these: built once (building them took longer than running).
+_POSITIONS = StockPositionRow.__table__
+_AVAILABLE_AT = select(
+    _POSITIONS.c.sku, _POSITIONS.c.on_hand - _POSITIONS.c.reserved - _POSITIONS.c.safety_stock
+).where(
+    _POSITIONS.c.location == bindparam("location"),
+    _POSITIONS.c.sku.in_(bindparam("skus", expanding=True)),
+)
+_HOLD = (
+    update(_POSITIONS)
+    .where(
+        _POSITIONS.c.location == bindparam("at_location"),
+        _POSITIONS.c.sku == bindparam("of_sku"),
+        _POSITIONS.c.on_hand - _POSITIONS.c.reserved - _POSITIONS.c.safety_stock
+        >= bindparam("units", type_=Integer),
+    )
+    .values(
+        reserved=_POSITIONS.c.reserved + bindparam("units", type_=Integer),
+        updated_at=bindparam("now", type_=_POSITIONS.c.updated_at.type),
+    )
+)
+_RESERVATIONS_INSERT = ReservationRow.__table__.insert()
 
 
 def _out_of_stock(location: str, sku: str, requested: int, available: int) -> None:
