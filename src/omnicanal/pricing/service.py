@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Integer, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
@@ -672,25 +672,36 @@ def redeem(
 
 
 def _count_use(session: Session, promotion: Promotion, amount: int) -> None:
-    result = session.execute(
-        update(PromotionRow)
-        .where(
-            PromotionRow.id == promotion.id,
-            or_(PromotionRow.max_uses.is_(None), PromotionRow.uses < PromotionRow.max_uses),
-            or_(
-                PromotionRow.budget.is_(None),
-                PromotionRow.budget_spent + amount <= PromotionRow.budget,
-            ),
-        )
-        .values(uses=PromotionRow.uses + 1, budget_spent=PromotionRow.budget_spent + amount)
-        .execution_options(synchronize_session=False)
+    result = session.connection().execute(
+        _COUNT_USE, {"promotion_id": promotion.id, "discount": amount}
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if not result.rowcount:
         raise Conflict(
             f"promotion {promotion.id!r} reached its usage limit or budget meanwhile; "
             "price the cart again",
             field="lines",
         )
+
+
+# Each order counts its promotions' uses with it: built once (building it cost more than
+# running it), run on the connection (no object of the session is involved).
+_PROMOTIONS = PromotionRow.__table__
+_COUNT_USE = (
+    update(_PROMOTIONS)
+    .where(
+        _PROMOTIONS.c.id == bindparam("promotion_id"),
+        or_(_PROMOTIONS.c.max_uses.is_(None), _PROMOTIONS.c.uses < _PROMOTIONS.c.max_uses),
+        or_(
+            _PROMOTIONS.c.budget.is_(None),
+            _PROMOTIONS.c.budget_spent + bindparam("discount", type_=Integer)
+            <= _PROMOTIONS.c.budget,
+        ),
+    )
+    .values(
+        uses=_PROMOTIONS.c.uses + 1,
+        budget_spent=_PROMOTIONS.c.budget_spent + bindparam("discount", type_=Integer),
+    )
+)
 
 
 def _count_customer_use(session: Session, promotion: Promotion, customer_id: str) -> None:
