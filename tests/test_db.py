@@ -1,13 +1,17 @@
-"""The embedded database's settings: WAL checkpoints in the background, never on commit."""
+"""The database's settings: on SQLite, WAL checkpoints in the background, never on commit; on
+PostgreSQL, pooled connections tested only after they sat idle."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
+from omnicanal import db
 from omnicanal.db import make_engine
+from tests.conftest import PG_URL
 
 
 def _write_pages(engine, commits: int) -> None:  # type: ignore[no-untyped-def]
@@ -56,3 +60,34 @@ def test_the_background_thread_checkpoints_what_commits_wrote(tmp_path: Path) ->
 def test_memory_databases_get_no_checkpointer() -> None:
     engine = make_engine("sqlite://")
     assert not hasattr(engine, "checkpointer")
+
+
+@pytest.mark.postgresql
+def test_a_pooled_connection_closed_by_the_server_while_idle_is_replaced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert PG_URL
+    engine = make_engine(PG_URL)
+    with engine.connect() as connection:
+        lost = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+    admin = make_engine(PG_URL)
+    with admin.begin() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": lost})
+    admin.dispose()
+    monkeypatch.setattr(db, "PING_AFTER_IDLE", 0.0)  # the pooled one counts as idle
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT pg_backend_pid()")).scalar() != lost
+    engine.dispose()
+
+
+@pytest.mark.postgresql
+def test_a_connection_used_again_at_once_is_not_tested_first() -> None:
+    assert PG_URL
+    engine = make_engine(PG_URL)
+    pings = []
+    engine.dialect.do_ping = lambda dbapi_connection: pings.append(1) or True  # type: ignore[method-assign]
+    for _ in range(3):
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    assert pings == []
+    engine.dispose()

@@ -1,7 +1,9 @@
 """API keys: shown once, stored hashed, scoped, revocable."""
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from omnicanal.db import utcnow
+from omnicanal.security import service as security_service
 from omnicanal.security.models import ApiKey
 from omnicanal.security.passwords import hash_password, verify_password
 from tests.conftest import Brand, issue_key
@@ -39,6 +41,21 @@ def test_revoked_key_stops_working_at_once(client, brand: Brand, admin_headers) 
         client.delete(f"/api/v1/api-keys/{created['id']}", headers=admin_headers).status_code == 200
     )
     assert client.get("/api/v1/locations", headers=headers).status_code == 401
+
+
+def test_a_key_is_read_once_in_a_while_and_a_revocation_elsewhere_shows_within_seconds(
+    factory, brand: Brand, monkeypatch
+) -> None:
+    token = issue_key(factory, ["network:read"])["Authorization"].removeprefix("Bearer ")
+    with factory() as session:
+        assert security_service.principal_for_token(session, token) is not None
+    with factory.begin() as session:  # another process revokes it
+        session.execute(update(ApiKey).values(revoked_at=utcnow()))
+    with factory() as session:
+        assert security_service.principal_for_token(session, token) is not None
+    monkeypatch.setattr(security_service, "KEYS_MAX_AGE", 0.0)  # the seconds have passed
+    with factory() as session:
+        assert security_service.principal_for_token(session, token) is None
 
 
 def test_forged_or_malformed_tokens_are_refused(client, brand: Brand, admin_headers) -> None:

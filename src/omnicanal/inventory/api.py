@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -11,7 +11,7 @@ from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
 from omnicanal.api.deps import DB, Credentials, CurrentPrincipal, get_principal
-from omnicanal.api.uow import finish_in_handler
+from omnicanal.api.uow import finish_in_handler, reads_only
 from omnicanal.errors import InvalidInput
 from omnicanal.i18n import requested_language
 from omnicanal.imports.service import hold_rows
@@ -212,36 +212,28 @@ def _line(text: str, i: int) -> tuple[str, int]:
 async def get_availability(
     request: Request,
     credentials: Credentials,
-    sku: Annotated[list[str], Query(description="SKU or SKU:quantity, once per line of the cart")],
-    postal_code: Annotated[str | None, Query(max_length=10)] = None,
-    latitude: Annotated[float | None, Query(ge=-90, le=90)] = None,
-    longitude: Annotated[float | None, Query(ge=-180, le=180)] = None,
-    radius_km: Annotated[float | None, Query(gt=0, le=20_000)] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 20,
-    audience: Annotated[
-        Literal["caller", "public"],
-        Query(description="public: what a customer is shown (the web shop, the app)"),
-    ] = "caller",
-    lang: Annotated[str | None, Query(description="fr or en: each promise in words")] = None,
+    query: Annotated[schemas.AvailabilityQuery, Query()],
 ) -> Response:
     """Where a SKU or a whole cart is available near a postal code or a point, nearest first:
     what each location holds (as its visibility policy lets the caller see it) and what it
     promises (ready in an hour, ready at a time, or a delivery date); and the home delivery."""
-    if len(sku) > 200:
+    if len(query.sku) > 200:
         raise InvalidInput("at most 200 lines", field="sku")
-    lines = [_line(text, i) for i, text in enumerate(sku)]
+    lines = [_line(text, i) for i, text in enumerate(query.sku)]
+    latitude, longitude = query.latitude, query.longitude
     if (latitude is None) != (longitude is None):
         raise InvalidInput("send latitude and longitude together", field="latitude")
     near = Point(latitude, longitude) if latitude is not None and longitude is not None else None
-    words = requested_language(lang, request.headers.get("accept-language"))
+    words = requested_language(query.lang, request.headers.get("accept-language"))
 
     # Asked at every visit of a product page: the key check, the reads and the end of the
     # unit of work in one trip through the thread pool.
     def unit_of_work() -> Response:
+        reads_only(request.state.db)
         principal = get_principal(request, credentials)
         found = service.find_availability(
-            request.state.db, principal, lines, near=near, postal_code=postal_code,
-            radius_km=radius_km, limit=limit, public=audience == "public",
+            request.state.db, principal, lines, near=near, postal_code=query.postal_code,
+            radius_km=query.radius_km, limit=query.limit, public=query.audience == "public",
         )  # fmt: skip
         response = Response(
             to_json(availability_payload(found, words)), media_type="application/json"

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, tuple_, update
+from sqlalchemy import Integer, bindparam, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from omnicanal.catalog import service as catalog_service
-from omnicanal.db import new_id, utcnow
+from omnicanal.db import database_key, new_id, utcnow
 from omnicanal.errors import Forbidden, InvalidInput, NotFound
 from omnicanal.events import emit
 from omnicanal.inventory import rules
@@ -93,7 +93,7 @@ _PLACES: dict[tuple[str, str], tuple[float, _Place]] = {}
 
 
 def _place(session: Session, code: str, field: str = "location") -> _Place:
-    key = (str(session.get_bind().url), code)
+    key = (database_key(session), code)
     found = _PLACES.get(key)
     if found is not None and clock.monotonic() - found[0] < SITES_MAX_AGE:
         return found[1]
@@ -561,10 +561,13 @@ def reserve(
     ttl: timedelta | None = None,
     expires_at: datetime | None = None,
     now: datetime | None = None,
+    checked: bool = False,
 ) -> list[rules.Reservation]:
     """Hold units of each `(sku, quantity)` line at `location` for `reference` (an order or a
     cart): every line or none (`OutOfStock` names the first line short). Nothing is ever held
-    beyond available-to-promise, however many processes reserve at once."""
+    beyond available-to-promise, however many processes reserve at once. `checked`: the
+    caller read the lines' available-to-promise at `location` just now, in this transaction
+    (an order's sourcing), and it sufficed: not read a second time before the row locks."""
     place = _writable_place(session, principal, location)
     now = now or utcnow()
     if expires_at is None:
@@ -572,33 +575,25 @@ def reserve(
     if not reference:
         raise InvalidInput("a reservation holds stock for a reference", field="reference")
     wanted = cart_quantities(lines)  # the same SKU on two lines held together
-    table = StockPositionRow.__table__
-    atp = table.c.on_hand - table.c.reserved - table.c.safety_stock
+    if session.autoflush:
+        session.flush()  # as `session.execute` would: the statements below go to the connection
+    connection = session.connection()
     # Refused at once, without waiting for a row lock, when the committed stock already falls
     # short: the last units' losers do not queue behind their winners.
-    available = dict(
-        session.execute(
-            select(table.c.sku, atp).where(
-                table.c.location == place.code, table.c.sku.in_(list(wanted))
-            )
-        ).all()
-    )
-    for sku in sorted(wanted):
-        if wanted[sku] > max(0, available.get(sku, 0)):
-            _out_of_stock(place.code, sku, wanted[sku], max(0, available.get(sku, 0)))
+    if not checked:
+        available = dict(
+            connection.execute(_AVAILABLE_AT, {"location": place.code, "skus": list(wanted)}).all()
+        )
+        for sku in sorted(wanted):
+            if wanted[sku] > max(0, available.get(sku, 0)):
+                _out_of_stock(place.code, sku, wanted[sku], max(0, available.get(sku, 0)))
     # in SKU order, so that two carts sharing SKUs lock their rows in the same order
     for sku in sorted(wanted):
         quantity = wanted[sku]
-        done = session.execute(
-            update(table)
-            .where(
-                table.c.location == place.code,
-                table.c.sku == sku,
-                table.c.on_hand - table.c.reserved - table.c.safety_stock >= quantity,
-            )
-            .values(reserved=table.c.reserved + quantity, updated_at=now)
+        done = connection.execute(
+            _HOLD, {"at_location": place.code, "of_sku": sku, "units": quantity, "now": now}
         )
-        if done.rowcount != 1:  # type: ignore[attr-defined]
+        if done.rowcount != 1:
             position = session.get(StockPositionRow, (place.code, sku), populate_existing=True)
             _out_of_stock(
                 place.code,
@@ -617,12 +612,36 @@ def reserve(
                 "expires_at": expires_at, "closed_at": None,
             }
         )  # fmt: skip
-    session.execute(ReservationRow.__table__.insert(), made)
+    connection.execute(_RESERVATIONS_INSERT, made)
     return [
         rules.Reservation(m["id"], m["location"], m["sku"], m["quantity"], now, expires_at,
                           "active", reference)
         for m in made
     ]  # fmt: skip
+
+
+# Every order holds its units with these: built once (building them took longer than running).
+_POSITIONS = StockPositionRow.__table__
+_AVAILABLE_AT = select(
+    _POSITIONS.c.sku, _POSITIONS.c.on_hand - _POSITIONS.c.reserved - _POSITIONS.c.safety_stock
+).where(
+    _POSITIONS.c.location == bindparam("location"),
+    _POSITIONS.c.sku.in_(bindparam("skus", expanding=True)),
+)
+_HOLD = (
+    update(_POSITIONS)
+    .where(
+        _POSITIONS.c.location == bindparam("at_location"),
+        _POSITIONS.c.sku == bindparam("of_sku"),
+        _POSITIONS.c.on_hand - _POSITIONS.c.reserved - _POSITIONS.c.safety_stock
+        >= bindparam("units", type_=Integer),
+    )
+    .values(
+        reserved=_POSITIONS.c.reserved + bindparam("units", type_=Integer),
+        updated_at=bindparam("now", type_=_POSITIONS.c.updated_at.type),
+    )
+)
+_RESERVATIONS_INSERT = ReservationRow.__table__.insert()
 
 
 def _out_of_stock(location: str, sku: str, requested: int, available: int) -> None:
@@ -821,7 +840,7 @@ class _Sites:
         _PLACES.clear()
 
     def get(self, session: Session) -> tuple[list[Site], list[_Postal]]:
-        key = str(session.get_bind().url)
+        key = database_key(session)
         found = self._by_url.get(key)
         if found is not None and clock.monotonic() - found[0] < SITES_MAX_AGE:
             return found[1], found[2]

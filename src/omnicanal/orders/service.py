@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
-from omnicanal.db import new_id, utcnow
+from omnicanal.db import database_key, insert_loaded, new_id, utcnow
 from omnicanal.errors import Conflict, Forbidden, InvalidInput, NotFound
 from omnicanal.events import emit, subscribe
 from omnicanal.events.outbox import Event
@@ -118,7 +118,7 @@ class _ChannelEntities:
         self._seen: dict[tuple[str, str], tuple[float, str]] = {}
 
     def get(self, session: Session, code: str) -> str | None:
-        key = (str(session.get_bind().url), code)
+        key = (database_key(session), code)
         hit = self._seen.get(key)
         if hit is not None and time.monotonic() - hit[0] < CHANNELS_MAX_AGE:
             return hit[1]
@@ -453,12 +453,20 @@ def place_order(session: Session, principal: Principal, data: schemas.OrderIn) -
         principal,
         quote_in,  # type: ignore[arg-type]
         loyalty=LOYALTY,
+        new_order=True,
     )
     q = priced.quote
+    # the order is written once, in its final status: paid at once, handed over at a till
+    status = "placed"
+    if data.paid:
+        status = ORDER.check(status, "paid")
+    if way.method == "in_store":
+        # handed over at the till: the store's own system reports the stock it sold
+        status = ORDER.check(status, "fulfilled")
     order = Order(
         id=order_id, number=_new_number(), receipt=data.receipt, channel=sale.channel,
         entity_id=sale.entity_id, location=sale.location, customer_id=sale.customer_id,
-        cart_id=sale.cart.id if sale.cart else None, status="placed", fulfilment=way.method,
+        cart_id=sale.cart.id if sale.cart else None, status=status, fulfilment=way.method,
         currency=q.currency, subtotal=q.subtotal, discount=q.discount,
         items_total=q.items_total, delivery_fee=q.delivery_fee,
         delivery_discount=q.delivery_discount, total=q.total,
@@ -471,34 +479,31 @@ def place_order(session: Session, principal: Principal, data: schemas.OrderIn) -
         ship_to=way.ship_to.model_dump(exclude_none=True) if way.ship_to else None,
         placed_at=at, placed_by=principal.name,
     )  # fmt: skip
-    # the unit of work does not order tables by foreign key (no relationships here): each
-    # level is flushed before the rows that point at it
-    session.add(order)
-    session.flush()
     lines = []
     for position, line in enumerate(q.lines):
-        row = OrderLine(
+        lines.append(OrderLine(
             id=new_id("oln"), order_id=order.id, position=position, sku=line.sku,
             quantity=line.quantity, unit_price=line.unit_price, subtotal=line.subtotal,
             discount=line.discount, paid=line.total,
             adjustments=[{"promotion_id": a.promotion_id, "reason": a.reason, "amount": a.amount}
                          for a in line.adjustments],
             handed_over_at=at if way.method == "in_store" else None,
-        )  # fmt: skip
-        session.add(row)
-        lines.append(row)
-    if data.paid:
-        order.status = ORDER.check(order.status, "paid")
-    made: list[tuple[Fulfilment, FulfilmentStep]] = []
-    if way.method == "in_store":
-        # handed over at the till: the store's own system reports the stock it sold
-        order.status = ORDER.check(order.status, "fulfilled")
-    else:
-        made = _plan_fulfilments(session, principal, order, lines, way, at)
+        ))  # fmt: skip
+    # Written table by table, each with one INSERT, parents first (no relationships here
+    # for the unit of work to order them by): the order, its lines, then its fulfilments and
+    # their first steps once their stock is held. The events stay for the commit's flush,
+    # all in one INSERT.
+    with session.no_autoflush:
+        insert_loaded(session, [order])
+        insert_loaded(session, lines)
+        made = []
+        if way.method != "in_store":
+            made = _plan_fulfilments(session, principal, order, lines, way, at)
+        insert_loaded(session, [f for f, _ in made])
+        insert_loaded(session, [step for _, step in made])
     if sale.cart is not None:
         sale.cart.status = "ordered"
         sale.cart.order_id = order.id
-    session.flush()  # everything at once: one trip per table
     fulfilments = [f for f, _ in made]
     emit(session, "order.placed", _order_event(order, lines, fulfilments),
          entity_id=order.entity_id)  # fmt: skip
@@ -513,6 +518,7 @@ def _plan_fulfilments(
     way: schemas.FulfilmentIn,
     at: datetime,
 ) -> list[tuple[Fulfilment, FulfilmentStep]]:
+    """The fulfilments of a new order, their stock held (they are written by the caller)."""
     wanted = [(line.sku, line.quantity) for line in lines]
     if way.method in ("click_and_collect", "ship_from_store"):
         assert way.location is not None
@@ -532,11 +538,10 @@ def _plan_fulfilments(
     made = []
     for parcel in plan.parcels:
         method = "home_delivery" if kinds[parcel.location] == "warehouse" else "ship_from_store"
-        made.append(
-            _new_fulfilment(
-                session, order, lines, method, parcel.location, list(parcel.lines), at, SHIP_WITHIN
-            )
-        )
+        made.append(_new_fulfilment(
+            session, order, lines, method, parcel.location, list(parcel.lines), at, SHIP_WITHIN,
+            sourced=True,
+        ))  # fmt: skip
     return made
 
 
@@ -562,7 +567,11 @@ def _new_fulfilment(
     units: Sequence[tuple[str, int]],
     at: datetime,
     hold: timedelta,
+    *,
+    sourced: bool = False,
 ) -> tuple[Fulfilment, FulfilmentStep]:
+    """A fulfilment and its first step, not written yet, its units held at `location` (`sourced`:
+    the plan chose the location from the stock it read just now, in this transaction)."""
     by_sku = {line.sku: line for line in lines}
     fulfilment = Fulfilment(
         id=new_id("ful"), order_id=order.id, steps=0, refund=None, method=method, location=location,
@@ -570,17 +579,14 @@ def _new_fulfilment(
         lines=[{"line_id": by_sku[sku].id, "sku": sku, "quantity": n} for sku, n in units],
         reserved_until=at + hold,
     )  # fmt: skip
-    session.add(fulfilment)
-    session.flush()  # with the order's lines, before its step
     inventory_service.reserve(
         session, SYSTEM, location, list(units), reference=fulfilment.id,
-        expires_at=at + hold, now=at,
+        expires_at=at + hold, now=at, checked=sourced,
     )  # fmt: skip
     step = FulfilmentStep(
         id=new_id("fst"), fulfilment_id=fulfilment.id, seq=0, from_status=None,
         to_status=fulfilment.status, at=at, by=None, note=None,
     )  # fmt: skip
-    session.add(step)
     return fulfilment, step
 
 
@@ -919,12 +925,14 @@ def _source_again(
     made = []
     for parcel in plan.parcels:
         method = "home_delivery" if kinds[parcel.location] == "warehouse" else "ship_from_store"
-        fulfilment, _ = _new_fulfilment(
-            session, order, lines, method, parcel.location, list(parcel.lines), now, SHIP_WITHIN
-        )
-        made.append(fulfilment)
+        made.append(_new_fulfilment(
+            session, order, lines, method, parcel.location, list(parcel.lines), now, SHIP_WITHIN,
+            sourced=True,
+        ))  # fmt: skip
+    insert_loaded(session, [f for f, _ in made])
+    insert_loaded(session, [step for _, step in made])
     session.flush()
-    return made
+    return [f for f, _ in made]
 
 
 def _settle(session: Session, order: Order) -> None:

@@ -17,14 +17,13 @@ import secrets
 import threading
 import time
 import uuid
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Integer, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
@@ -33,7 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from omnicanal.catalog import rules as catalog_rules
 from omnicanal.catalog import service as catalog_service
 from omnicanal.catalog.models import Category, Product
-from omnicanal.db import new_id, utcnow
+from omnicanal.db import database_key, new_id, utcnow
 from omnicanal.errors import Conflict, Forbidden, InvalidInput, NotFound
 from omnicanal.events import emit
 from omnicanal.network.models import Channel, Entity, Location
@@ -103,19 +102,6 @@ def _category_path(code: str | None) -> str:
     return code.replace(".", "/") if code else ""
 
 
-_DATABASES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
-
-
-def _database(session: Session) -> str:
-    """The URL of the session's database, which keys the per-process caches (rendering it
-    takes 20 µs, and a quote asks several times)."""
-    bind = session.get_bind()
-    key = _DATABASES.get(bind)
-    if key is None:
-        key = _DATABASES[bind] = str(bind.url)
-    return key
-
-
 COUNTS_MAX_AGE = 1.0  # seconds a plain quote may read usage counts this old
 VERSION_MAX_AGE = 1.0  # seconds before another process's promotion change is seen
 
@@ -136,7 +122,7 @@ class _PromotionCache:
         """The active promotions, indexed. The version row is read again when the last read
         is `VERSION_MAX_AGE` old (a change made by another process shows within a second) or
         after a change made by this one."""
-        key = _database(session)
+        key = database_key(session)
         hit = self._by_database.get(key)
         now = time.monotonic()
         if hit is not None and now - self._checked.get(key, -VERSION_MAX_AGE) < VERSION_MAX_AGE:
@@ -162,7 +148,7 @@ class _PromotionCache:
         budget, loaded again when older than `COUNTS_MAX_AGE` or after a redemption in this
         process. Kept as the two mappings `Usage` takes, which quotes share and never change:
         about 1 300 entries, too many to copy per quote."""
-        key = _database(session)
+        key = database_key(session)
         hit = self._counts.get(key)
         now = time.monotonic()
         if hit is not None and now - hit[0] < COUNTS_MAX_AGE:
@@ -178,7 +164,7 @@ class _PromotionCache:
 
     def current(self, session: Session) -> PromotionSet:
         """The set the last `get` of this database gave (what a quote just ran against)."""
-        hit = self._by_database.get(_database(session))
+        hit = self._by_database.get(database_key(session))
         return hit[1] if hit is not None else self.get(session)
 
 
@@ -259,7 +245,7 @@ class _Places:
         self.locations: dict[tuple[str, str], tuple[str, str]] = {}
 
     def channel_exists(self, session: Session, code: str) -> bool:
-        key = (_database(session), code)
+        key = (database_key(session), code)
         if key not in self.channels:
             if session.execute(select(Channel.id).where(Channel.code == code)).first() is None:
                 return False
@@ -268,7 +254,7 @@ class _Places:
 
     def location(self, session: Session, code: str) -> tuple[str, str] | None:
         """(id, owner entity id) of a location code."""
-        key = (_database(session), code)
+        key = (database_key(session), code)
         if key not in self.locations:
             row = session.execute(
                 select(Location.id, Location.owner_entity_id).where(Location.code == code)
@@ -630,15 +616,25 @@ def _plain(params: Mapping[str, object]) -> dict[str, Any]:
 
 
 def redeem(
-    session: Session, principal: Principal, data: schemas.RedemptionIn, *, loyalty: LoyaltyRules
+    session: Session,
+    principal: Principal,
+    data: schemas.RedemptionIn,
+    *,
+    loyalty: LoyaltyRules,
+    new_order: bool = False,
 ) -> tuple[PricedQuote, list[str]]:
     """Price the order's cart and count what it uses: each applied promotion's use and budget,
     the customer's use, each coupon. A limit reached meanwhile by another order is a conflict
-    (the caller prices again and shows the new total); nothing is counted twice for one order."""
+    (the caller prices again and shows the new total); nothing is counted twice for one order.
+    `new_order`: `order_ref` was made just now (a new order's id), so no redemption names it
+    yet and none is looked for."""
     require(principal, Permission.PRICING_REDEEM)
-    if session.execute(
-        select(Redemption.id).where(Redemption.order_ref == data.order_ref).limit(1)
-    ).first():
+    if (
+        not new_order
+        and session.execute(
+            select(Redemption.id).where(Redemption.order_ref == data.order_ref).limit(1)
+        ).first()
+    ):
         raise Conflict(f"order {data.order_ref!r} has already redeemed its promotions",
                        field="order_ref")  # fmt: skip
     priced = price_quote(session, principal, data, loyalty=loyalty, exact_counts=True)
@@ -676,25 +672,36 @@ def redeem(
 
 
 def _count_use(session: Session, promotion: Promotion, amount: int) -> None:
-    result = session.execute(
-        update(PromotionRow)
-        .where(
-            PromotionRow.id == promotion.id,
-            or_(PromotionRow.max_uses.is_(None), PromotionRow.uses < PromotionRow.max_uses),
-            or_(
-                PromotionRow.budget.is_(None),
-                PromotionRow.budget_spent + amount <= PromotionRow.budget,
-            ),
-        )
-        .values(uses=PromotionRow.uses + 1, budget_spent=PromotionRow.budget_spent + amount)
-        .execution_options(synchronize_session=False)
+    result = session.connection().execute(
+        _COUNT_USE, {"promotion_id": promotion.id, "discount": amount}
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if not result.rowcount:
         raise Conflict(
             f"promotion {promotion.id!r} reached its usage limit or budget meanwhile; "
             "price the cart again",
             field="lines",
         )
+
+
+# Each order counts its promotions' uses with it: built once (building it cost more than
+# running it), run on the connection (no object of the session is involved).
+_PROMOTIONS = PromotionRow.__table__
+_COUNT_USE = (
+    update(_PROMOTIONS)
+    .where(
+        _PROMOTIONS.c.id == bindparam("promotion_id"),
+        or_(_PROMOTIONS.c.max_uses.is_(None), _PROMOTIONS.c.uses < _PROMOTIONS.c.max_uses),
+        or_(
+            _PROMOTIONS.c.budget.is_(None),
+            _PROMOTIONS.c.budget_spent + bindparam("discount", type_=Integer)
+            <= _PROMOTIONS.c.budget,
+        ),
+    )
+    .values(
+        uses=_PROMOTIONS.c.uses + 1,
+        budget_spent=_PROMOTIONS.c.budget_spent + bindparam("discount", type_=Integer),
+    )
+)
 
 
 def _count_customer_use(session: Session, promotion: Promotion, customer_id: str) -> None:

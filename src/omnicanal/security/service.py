@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+import weakref
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -228,6 +231,7 @@ def revoke_api_key(session: Session, principal: Principal, key_id: str) -> ApiKe
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.flush()
+        KEYS.forget()
     return key
 
 
@@ -243,12 +247,52 @@ _KEY_BY_PREFIX = select(
 ).where(ApiKey.prefix == bindparam("prefix"))
 
 
-def principal_for_token(session: Session, token: str) -> Principal | None:
-    prefix = tokens.parse_prefix(token)
-    if prefix is None:
-        return None
+KEYS_MAX_AGE = 5.0  # seconds a process keeps the principal of an API key it has read
+
+
+class _KeyPrincipals:
+    """The principal of each API key presented, kept by each process a few seconds: every API
+    call presents its key, and reading it was a statement and a round trip of each call. A key
+    revoked in this process is refused at once; one revoked in another process within
+    `KEYS_MAX_AGE`. Unknown and revoked keys are not kept: they are read again each time."""
+
+    def __init__(self) -> None:
+        # by engine (each database its own keys), then by the token's hash
+        self._by_engine: weakref.WeakKeyDictionary[Any, dict[str, tuple[float, Principal]]]
+        self._by_engine = weakref.WeakKeyDictionary()
+
+    def forget(self) -> None:
+        self._by_engine.clear()
+
+    def get(self, session: Session, token: str) -> Principal | None:
+        prefix = tokens.parse_prefix(token)
+        if prefix is None:
+            return None
+        token_hash = tokens.hash_token(token)
+        bind = session.get_bind()
+        seen = self._by_engine.get(bind)
+        hit = seen.get(token_hash) if seen is not None else None
+        now = time.monotonic()
+        if hit is not None and now - hit[0] < KEYS_MAX_AGE:
+            return hit[1]
+        principal = _read_key(session, prefix, token_hash)
+        if principal is not None:
+            if seen is None:
+                seen = self._by_engine.setdefault(bind, {})
+            seen[token_hash] = (now, principal)
+        return principal
+
+
+KEYS = _KeyPrincipals()
+
+
+def _read_key(session: Session, prefix: str, token_hash: str) -> Principal | None:
     key = session.connection().execute(_KEY_BY_PREFIX, {"prefix": prefix}).first()
-    if key is None or key.revoked_at is not None or not tokens.token_matches(token, key.token_hash):
+    if (
+        key is None
+        or key.revoked_at is not None
+        or not tokens.hashes_match(token_hash, key.token_hash)
+    ):
         return None
     return Principal(
         kind="api_key",
@@ -257,3 +301,8 @@ def principal_for_token(session: Session, token: str) -> Principal | None:
         permissions=frozenset(Permission(p) for p in key.permissions),
         scope=_scope_of(key),
     )
+
+
+def principal_for_token(session: Session, token: str) -> Principal | None:
+    """The principal of an API key token; None for an unknown, revoked or malformed one."""
+    return KEYS.get(session, token)

@@ -36,4 +36,8 @@ def parse_prefix(token: str) -> str | None:
 
 
 def token_matches(token: str, stored_hash: str) -> bool:
-    return hmac.compare_digest(hash_token(token), stored_hash)
+    return hashes_match(hash_token(token), stored_hash)
+
+
+def hashes_match(token_hash: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(token_hash, stored_hash)
