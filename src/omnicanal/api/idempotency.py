@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
-from sqlalchemy import LargeBinary, String, UniqueConstraint, select
+from sqlalchemy import LargeBinary, String, UniqueConstraint, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from omnicanal.db import Base, id_column, utcnow
@@ -56,13 +57,27 @@ def credential_hash(credential: str) -> str:
     return hashlib.sha256(credential.encode()).hexdigest()
 
 
-def find(session: Session, request: IdempotentRequest) -> IdempotencyRecord | None:
-    return session.scalars(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.credential_hash == request.credential_hash,
-            IdempotencyRecord.key == request.key,
-        )
-    ).first()
+class StoredAnswer(Protocol):
+    """The first answer to a request with a key, as `find` reads it back."""
+
+    fingerprint: str
+    status_code: int
+    content_type: str | None
+    response_body: bytes
+
+
+# Every write with a key reads it and records its answer: statements built once, run on the
+# session's connection (no object of the session is involved).
+_TABLE = IdempotencyRecord.__table__
+_FIND = select(
+    _TABLE.c.fingerprint, _TABLE.c.status_code, _TABLE.c.content_type, _TABLE.c.response_body
+).where(_TABLE.c.credential_hash == bindparam("credential_hash"), _TABLE.c.key == bindparam("key"))
+_RECORD = _TABLE.insert()
+
+
+def find(session: Session, request: IdempotentRequest) -> StoredAnswer | None:
+    params = {"credential_hash": request.credential_hash, "key": request.key}
+    return session.connection().execute(_FIND, params).first()  # type: ignore[return-value]
 
 
 def record(
@@ -72,15 +87,17 @@ def record(
     content_type: str | None,
     body: bytes,
 ) -> None:
-    session.add(
-        IdempotencyRecord(
-            credential_hash=request.credential_hash,
-            key=request.key,
-            fingerprint=request.fingerprint,
-            method=request.method,
-            path=request.path,
-            status_code=status_code,
-            content_type=content_type,
-            response_body=body,
-        )
+    """Write the answer now (IntegrityError: a concurrent request with the same key did)."""
+    session.connection().execute(
+        _RECORD,
+        {
+            "credential_hash": request.credential_hash,
+            "key": request.key,
+            "fingerprint": request.fingerprint,
+            "method": request.method,
+            "path": request.path,
+            "status_code": status_code,
+            "content_type": content_type,
+            "response_body": body,
+        },
     )

@@ -108,7 +108,7 @@ class UnitOfWorkMiddleware:
     async def _replay(
         self,
         send: Send,
-        record: idempotency.IdempotencyRecord,
+        record: idempotency.StoredAnswer,
         request: idempotency.IdempotentRequest,
     ) -> None:
         if record.fingerprint != request.fingerprint:
@@ -265,9 +265,9 @@ def _finish(
 ) -> bool:
     """Commit the unit of work with the answer to an Idempotency-Key, and close the session;
     False when a concurrent request with the same key committed first."""
-    if request is not None:
-        idempotency.record(session, request, status, content_type, body)
     try:
+        if request is not None:
+            idempotency.record(session, request, status, content_type, body)
         session.commit()
     except IntegrityError:
         session.rollback()

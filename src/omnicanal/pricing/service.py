@@ -32,7 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from omnicanal.catalog import rules as catalog_rules
 from omnicanal.catalog import service as catalog_service
 from omnicanal.catalog.models import Category, Product
-from omnicanal.db import database_key, new_id, utcnow
+from omnicanal.db import database_key, insert_loaded, new_id, utcnow
 from omnicanal.errors import Conflict, Forbidden, InvalidInput, NotFound
 from omnicanal.events import emit
 from omnicanal.network.models import Channel, Entity, Location
@@ -639,7 +639,7 @@ def redeem(
                        field="order_ref")  # fmt: skip
     priced = price_quote(session, principal, data, loyalty=loyalty, exact_counts=True)
     promotions = PROMOTIONS.get(session)
-    redeemed = []
+    redeemed, rows = [], []
     for adjustment in priced.quote.adjustments:
         promotion = promotions.by_id[adjustment.promotion_id]
         _count_use(session, promotion, adjustment.amount)
@@ -647,7 +647,7 @@ def redeem(
             _count_customer_use(session, promotion, data.customer_id)
         if adjustment.coupon is not None:
             _count_coupon(session, adjustment.coupon)
-        session.add(
+        rows.append(
             Redemption(
                 order_ref=data.order_ref, promotion_id=promotion.id, coupon=adjustment.coupon,
                 customer_id=data.customer_id, discount_minor=adjustment.amount,
@@ -656,7 +656,7 @@ def redeem(
         )  # fmt: skip
         redeemed.append(promotion.id)
     try:
-        session.flush()
+        insert_loaded(session, rows)  # one INSERT, now
     except IntegrityError as exc:  # a concurrent request for the same order
         raise Conflict(f"order {data.order_ref!r} has already redeemed its promotions",
                        field="order_ref") from exc  # fmt: skip
