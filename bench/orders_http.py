@@ -24,7 +24,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 from api_latency import prepare_database
-from harness import Server, drop_database, lua_strings, run_wrk
+from harness import Server, drop_database, lua_strings, run_wrk, settle_database
 
 WRK_SCRIPT = """
 local bodies = BODIES
@@ -114,6 +114,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = prepare_database(args.backend, Path(tmp))
         token, skus = seed(url, args.products, args.promotions, rng)
+        settle_database(url)
         bodies = [
             json.dumps({
                 "channel": "web",
