@@ -10,6 +10,7 @@ from omnicanal.imports.readers import attach_lines
 from omnicanal.orders import history
 from omnicanal.orders.history import RecordedLine
 from omnicanal.orders.importers import ORDER_LINE_FIELDS, grouped
+from omnicanal.orders.rules import settled_status
 
 
 def test_a_line_pays_its_units_less_its_discount_and_its_own_total_must_agree() -> None:
@@ -61,14 +62,14 @@ def test_an_unknown_reported_status_is_refused_naming_the_field() -> None:
 
 
 def test_an_order_settles_on_its_fulfilments() -> None:
-    assert history.settled_status([]) is None
-    assert history.settled_status([("home_delivery", "placed")]) is None
-    assert history.settled_status([("home_delivery", "shipped")]) == "in_fulfilment"
-    assert history.settled_status([("home_delivery", "delivered"),
+    assert settled_status([]) is None
+    assert settled_status([("home_delivery", "placed")]) is None
+    assert settled_status([("home_delivery", "shipped")]) == "in_fulfilment"
+    assert settled_status([("home_delivery", "delivered"),
                                    ("ship_from_store", "shipped")]) == "in_fulfilment"  # fmt: skip
-    assert history.settled_status([("home_delivery", "delivered"),
+    assert settled_status([("home_delivery", "delivered"),
                                    ("ship_from_store", "rejected")]) == "fulfilled"  # fmt: skip
-    assert history.settled_status([("click_and_collect", "refunded")]) == "cancelled"
+    assert settled_status([("click_and_collect", "refunded")]) == "cancelled"
 
 
 def test_a_pickup_not_collected_and_refunded_ends_as_omnicanal_ends_it() -> None:

@@ -11,10 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from omnicanal.errors import InvalidInput
-from omnicanal.orders.rules import FULFILMENTS, HANDED_OVER, ORDER
-
-# Fulfilment states after which nothing more happens to it.
-ENDED = frozenset().union(*(m.terminal for m in FULFILMENTS.values()))
+from omnicanal.orders.rules import FULFILMENTS, ORDER
 
 # What channel systems report of a whole order, in omnicanal's order states: the goods reached
 # the customer; they are on their way; the order was never served.
@@ -115,19 +112,6 @@ def recorded_order_status(reported: str | None, method: str) -> str:
     known = sorted(set(ORDER.states) | set(_REPORTED))
     raise InvalidInput(f"unknown order status {reported!r} (known: {', '.join(known)})",
                        field="status")  # fmt: skip
-
-
-def settled_status(fulfilments: Sequence[tuple[str, str]]) -> str | None:
-    """What an order's status becomes from its fulfilments' (method, status): fulfilled when
-    all are over and one reached the customer, cancelled when all are over and none did, in
-    fulfilment once one moved; None while none has."""
-    if not fulfilments:
-        return None
-    if all(status in ENDED for _, status in fulfilments):
-        return "fulfilled" if any(s in HANDED_OVER for _, s in fulfilments) else "cancelled"
-    if any(status != FULFILMENTS[method].initial for method, status in fulfilments):
-        return "in_fulfilment"
-    return None
 
 
 def recorded_steps(method: str, current: str | None, reported: str, refunded: bool) -> list[str]:

@@ -51,7 +51,7 @@ from omnicanal.network.models import Channel, Location
 from omnicanal.orders import history
 from omnicanal.orders import service as orders_service
 from omnicanal.orders.models import Fulfilment, FulfilmentStep, Order, OrderLine, Return, ReturnLine
-from omnicanal.orders.rules import FULFILMENTS, HANDED_OVER
+from omnicanal.orders.rules import FULFILMENTS, HANDED_OVER, settled_status
 from omnicanal.security.permissions import Permission, Principal, require
 
 BATCH = 2_000
@@ -144,6 +144,7 @@ class Recorded:
     row: OrderRow
     lines: list[history.RecordedLine]  # in line-number order; a line's sku may be "#gtin"
     positions: list[int]
+    promotions: list[str | None]  # each line's promotion code, as the till printed it
     totals: history.RecordedTotals
     status: str
 
@@ -157,19 +158,20 @@ def validate_order(row: dict[str, Any]) -> Recorded:
     if method == "in_store" and not parsed.location:
         raise InvalidInput("a sale at a till names its store", field="location")
     ordered = sorted(enumerate(parsed.lines), key=lambda p: p[1].line_number or p[0] + 1)
-    lines, positions = [], []
+    lines, positions, promotions = [], [], []
     for index, line in ordered:
         paid = history.line_paid(index, line.quantity, line.unit_price, line.discount, line.total)
         sku = line.sku or f"#{line.gtin}"
         lines.append(history.RecordedLine(sku, line.quantity, line.unit_price, line.discount, paid))
         positions.append((line.line_number or index + 1) - 1)
+        promotions.append(line.promotion_code)
     if len(set(positions)) != len(positions):
         raise InvalidInput("two lines have the same line_number", field="lines")
     totals = history.recorded_totals(
         lines, shipping=parsed.shipping, subtotal=parsed.subtotal, discount=parsed.discount,
         total=parsed.total,
     )  # fmt: skip
-    return Recorded(parsed, lines, positions, totals, history.recorded_order_status(
+    return Recorded(parsed, lines, positions, promotions, totals, history.recorded_order_status(
         parsed.status, method))  # fmt: skip
 
 
@@ -303,14 +305,14 @@ def write_orders(session: Session, principal: Principal, rows: list[Recorded]) -
             "placed_at": row.placed_at, "placed_by": BY,
             "created_at": row.placed_at, "updated_at": row.placed_at,
         })  # fmt: skip
-        for position, line, raw in zip(r.positions, r.lines, _by_number(row.lines), strict=True):
+        for position, line, code in zip(r.positions, r.lines, r.promotions, strict=True):
             lines.append({
                 "id": new_id("oln"), "order_id": order_id, "position": position,
                 "sku": products[line.sku], "quantity": line.quantity,
                 "unit_price": line.unit_price, "subtotal": line.quantity * line.unit_price,
                 "discount": line.discount, "paid": line.paid,
-                "adjustments": [{"promotion_id": None, "reason": raw.promotion_code,
-                                 "amount": line.discount}] if raw.promotion_code else [],
+                "adjustments": [{"promotion_id": None, "reason": code,
+                                 "amount": line.discount}] if code else [],
                 "returned": 0,
                 "handed_over_at": row.placed_at if method == "in_store" else None,
             })  # fmt: skip
@@ -318,10 +320,6 @@ def write_orders(session: Session, principal: Principal, rows: list[Recorded]) -
         session.execute(insert(Order), orders)
         session.execute(insert(OrderLine), lines)
     return len(orders), len(rows) - len(orders)
-
-
-def _by_number(lines: list[LineRow]) -> list[LineRow]:
-    return [x for _, x in sorted(enumerate(lines), key=lambda p: p[1].line_number or p[0] + 1)]
 
 
 # -- the steps of fulfilments ---------------------------------------------------------------
@@ -478,7 +476,7 @@ def write_steps(session: Session, principal: Principal, rows: list[StepRow]) -> 
                     line.handed_over_at = step.occurred_at
         touched[order.id] = order
     for order in touched.values():
-        settled = history.settled_status(
+        settled = settled_status(
             [(f.method, f.status) for f in orders.fulfilments.get(order.id, [])]
         )
         if settled is not None and order.status not in ("cancelled", "closed"):

@@ -20,7 +20,7 @@ Fulfilments, one per parcel or pickup:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from omnicanal.errors import Conflict, InvalidInput
@@ -161,6 +161,21 @@ FULFILMENTS: Mapping[str, StateMachine] = {
 
 # Where the goods reached the customer: the return window counts from these.
 HANDED_OVER = frozenset({"delivered", "collected"})
+# Fulfilment states after which nothing more happens to it.
+ENDED = frozenset().union(*(m.terminal for m in FULFILMENTS.values()))
+
+
+def settled_status(fulfilments: Sequence[tuple[str, str]]) -> str | None:
+    """What an order's status becomes from its fulfilments' (method, status): fulfilled when
+    all are over and one reached the customer, cancelled when all are over and none did, in
+    fulfilment once one moved; None while none has."""
+    if not fulfilments:
+        return None
+    if all(status in ENDED for _, status in fulfilments):
+        return "fulfilled" if any(s in HANDED_OVER for _, s in fulfilments) else "cancelled"
+    if any(status != FULFILMENTS[method].initial for method, status in fulfilments):
+        return "in_fulfilment"
+    return None
 
 
 def transition(machine: str, current: str, target: str) -> str:

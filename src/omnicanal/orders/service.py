@@ -61,7 +61,14 @@ from omnicanal.orders.returns import (
     plan_return,
     unit_refund,
 )
-from omnicanal.orders.rules import CLICK_AND_COLLECT, FULFILMENTS, HANDED_OVER, ORDER
+from omnicanal.orders.rules import (
+    CLICK_AND_COLLECT,
+    ENDED,
+    FULFILMENTS,
+    HANDED_OVER,
+    ORDER,
+    settled_status,
+)
 from omnicanal.orders.sourcing import source_home_delivery
 from omnicanal.pricing import LoyaltyRules
 from omnicanal.pricing import schemas as pricing_schemas
@@ -717,7 +724,7 @@ def cancel_order(
     order = _sold_order(session, principal, order_id)
     ORDER.check(order.status, "cancelled")
     now = utcnow()
-    fulfilments = [f for f in fulfilments_of(session, order) if f.status not in _ENDED]
+    fulfilments = [f for f in fulfilments_of(session, order) if f.status not in ENDED]
     for fulfilment in fulfilments:
         FULFILMENTS[fulfilment.method].check(fulfilment.status, "cancelled")
     for fulfilment in fulfilments:
@@ -735,7 +742,6 @@ def cancel_order(
 
 # Where a fulfilment rests once over (a click & collect cancelled or expired goes on by itself
 # to released and refunded).
-_ENDED = frozenset().union(*(m.terminal for m in FULFILMENTS.values()))
 _UNSERVED = frozenset({"cancelled", "rejected", "returned_to_sender", "refunded"})
 _RELEASING = frozenset({"cancelled", "rejected", "expired", "released"})
 
@@ -938,16 +944,10 @@ def _source_again(
 def _settle(session: Session, order: Order) -> None:
     """The order's status follows its fulfilments: in fulfilment once one moved, fulfilled
     when all are over and one reached the customer, cancelled when none did."""
-    fulfilments = fulfilments_of(session, order)
-    if not fulfilments or order.status in ORDER.terminal or order.status == "fulfilled":
+    if order.status in ORDER.terminal or order.status == "fulfilled":
         return
-    if all(f.status in _ENDED for f in fulfilments):
-        target = "fulfilled" if any(f.status in HANDED_OVER for f in fulfilments) else "cancelled"
-    elif any(f.status != FULFILMENTS[f.method].initial for f in fulfilments):
-        target = "in_fulfilment"
-    else:
-        return
-    if target != order.status and ORDER.allows(order.status, target):
+    target = settled_status([(f.method, f.status) for f in fulfilments_of(session, order)])
+    if target is not None and target != order.status and ORDER.allows(order.status, target):
         order.status = target
         if target == "cancelled":
             _give_back_promotions(session, order)
