@@ -83,6 +83,99 @@ class WrkResult:
     rate: float  # requests a second
     p50: float  # ms
     p99: float  # ms
+    requests: int = 0
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_of(pid: int) -> float:
+    """User and system CPU seconds of one process (Linux's /proc), 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command name) of every process."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                head, _, rest = (entry / "stat").read_text().rpartition(")")
+            except OSError:
+                continue
+            out.append((int(entry.name), int(rest.split()[1]), head.partition("(")[2]))
+    return out
+
+
+def cpu_split(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server (its process and its workers) and by PostgreSQL's
+    processes: sampled before and after a load, their difference divided by the requests
+    answered is the CPU a request costs, a figure that moves far less than the throughput
+    when the machine's speed does."""
+    procs = _processes()
+    tree = {server_pid}
+    for _ in range(3):
+        tree |= {pid for pid, parent, _ in procs if parent in tree}
+    postgres = [pid for pid, _, name in procs if name.startswith("postgres")]
+    return {
+        "server": sum(_cpu_of(pid) for pid in tree),
+        "database": sum(_cpu_of(pid) for pid in postgres),
+    }
+
+
+def machine_speed(rounds: int = 5) -> float:
+    """Milliseconds a fixed pure-Python loop takes (best of `rounds`): this machine is shared
+    and its speed moves by up to 1.75 times from one minute to the next, so every HTTP figure
+    is printed beside it."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i % 7
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """One run of wrk against a server with its CPU accounting and the machine's speed."""
+
+    wrk: WrkResult
+    server_ms: float  # CPU of the server per request
+    database_ms: float  # CPU of PostgreSQL per request
+    speed_before: float
+    speed_after: float
+
+    def describe(self, unit: str) -> str:
+        return (
+            f"{self.wrk.rate:6.0f} {unit}/s  p50 {self.wrk.p50:6.1f} ms  p99 {self.wrk.p99:6.1f} ms"
+            f"  | CPU per request: server {self.server_ms:.2f} ms, database "
+            f"{self.database_ms:.2f} ms | speed loop {self.speed_before:.0f}/"
+            f"{self.speed_after:.0f} ms"
+        )
+
+
+def measured_load(server: Server, script: str, connections: int, seconds: int) -> LoadResult:
+    """`run_wrk` with the CPU the server and the database spent on it, and the machine's speed
+    before and after."""
+    before_speed = machine_speed()
+    before = cpu_split(server.process.pid)
+    result = run_wrk(script, server.base, connections, seconds)
+    after = cpu_split(server.process.pid)
+    after_speed = machine_speed()
+    n = max(1, result.requests)
+    return LoadResult(
+        result,
+        (after["server"] - before["server"]) * 1000 / n,
+        (after["database"] - before["database"]) * 1000 / n,
+        before_speed,
+        after_speed,
+    )
 
 
 def lua_strings(values: list[str]) -> str:
@@ -107,4 +200,18 @@ def run_wrk(script: str, base: str, connections: int, seconds: int) -> WrkResult
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    return WrkResult(rate, p50, p99)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return WrkResult(rate, p50, p99, requests)
+
+
+def summary(runs: list[LoadResult], unit: str) -> str:
+    """The median run's figures and the range over the runs."""
+    ordered = sorted(runs, key=lambda run: run.wrk.rate)
+    median = ordered[len(ordered) // 2]
+    return (
+        f"median of {len(runs)}: {median.wrk.rate:.0f} {unit}/s, p50 {median.wrk.p50:.1f} ms, "
+        f"p99 {median.wrk.p99:.1f} ms (range {ordered[0].wrk.rate:.0f}–{ordered[-1].wrk.rate:.0f}"
+        f" {unit}/s, p99 {min(r.wrk.p99 for r in runs):.1f}–{max(r.wrk.p99 for r in runs):.1f} ms);"
+        f" CPU per request: server {sorted(r.server_ms for r in runs)[len(runs) // 2]:.2f} ms, "
+        f"database {sorted(r.database_ms for r in runs)[len(runs) // 2]:.2f} ms"
+    )

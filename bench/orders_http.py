@@ -24,7 +24,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 from api_latency import prepare_database
-from harness import Server, drop_database, lua_strings, run_wrk, settle_database
+from harness import Server, drop_database, lua_strings, measured_load, settle_database, summary
 
 WRK_SCRIPT = """
 local bodies = BODIES
@@ -107,6 +107,7 @@ def main() -> None:
     parser.add_argument("--promotions", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3, help="runs of wrk, each reported")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("this benchmark needs wrk: apt-get install wrk")
@@ -137,9 +138,13 @@ def main() -> None:
                   f"{args.promotions} promotions, 1-3 line web orders for home delivery, "
                   f"wrk 1 thread x {args.connections} connections")  # fmt: skip
             script = WRK_SCRIPT.replace("BODIES", lua_strings(bodies)).replace("TOKEN", token)
-            result = run_wrk(script, server.base, args.connections, args.seconds)
-            print(f"POST /api/v1/orders  {result.rate:6.0f} orders/s  p50 {result.p50:6.1f} ms  "
-                  f"p99 {result.p99:6.1f} ms")  # fmt: skip
+            runs = []
+            for _ in range(args.rounds):
+                run = measured_load(server, script, args.connections, args.seconds)
+                runs.append(run)
+                print("POST /api/v1/orders", run.describe("orders"))
+            if len(runs) > 1:
+                print(summary(runs, "orders"))
         finally:
             server.stop()
             drop_database(url)

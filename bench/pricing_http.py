@@ -22,11 +22,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import random
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,11 +33,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from api_latency import _ms, free_port, prepare_database
+from api_latency import prepare_database
+from harness import Server, drop_database, lua_strings, measured_load, summary
 from pricing_quote import CHANNELS, SEGMENTS, catalogue, promotions
 
 WRK_SCRIPT = """
-local bodies = {BODIES}
+local bodies = BODIES
 local i = 0
 local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer TOKEN"}
 request = function()
@@ -166,6 +164,7 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--promotions", type=int, default=2_000)
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3, help="runs of wrk, each reported")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", help="a database loaded by an earlier --keep run")
@@ -177,24 +176,10 @@ def main() -> None:
         data_dir = Path(tmp)
         url, token, products, promos = prepare(args, data_dir)
         carts = bodies(random.Random(args.seed + 1), products, promos, 200)
-        env = {**os.environ, "OMNICANAL_DATA_DIR": str(data_dir), "OMNICANAL_DATABASE_URL": url,
-               "OMNICANAL_RUN_DISPATCHER": "false", "OMNICANAL_SECRET_KEY": "bench"}  # fmt: skip
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "omnicanal.api.main:app", "--port", str(port),
-             "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
-            env=env,
-        )  # fmt: skip
+        server = Server(url, data_dir, args.workers)
         try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{base}/readyz").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-            with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+            with httpx.Client(base_url=server.base, headers=headers, timeout=60) as client:
                 applied = 0
                 for body in carts:  # every cart once: checks them and warms both workers
                     response = client.post("/api/v1/pricing/quote", content=body)
@@ -202,30 +187,20 @@ def main() -> None:
                     applied += len(response.json()["adjustments"])
             print(f"{args.backend}, {args.workers} worker(s), {len(products)} products, "
                   f"{len(promos)} promotions, 20-line carts ({applied / len(carts):.1f} applied "
-                  f"per cart), wrk 1 thread x {args.connections} connections")  # fmt: skip
-            lua_bodies = ",".join(f"[[{b}]]" for b in carts)
-            script = WRK_SCRIPT.replace("BODIES", lua_bodies).replace("TOKEN", token)
-            with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
-                lua.write(script)
-                lua.flush()
-                command = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s",
-                           "--latency", "-s", lua.name, base]  # fmt: skip
-                done = subprocess.run(command, capture_output=True, text=True)
-                if done.returncode != 0:
-                    raise SystemExit(f"wrk failed: {done.stderr or done.stdout}")
-                out = done.stdout
-            errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-            assert errors is None, f"{errors.group(1)} failed quotes\n{out}"
-            p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-            p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-            rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-            print(f"POST /api/v1/pricing/quote  {rate:7.0f} quotes/s  p50 {p50:6.1f} ms  "
-                  f"p99 {p99:6.1f} ms")  # fmt: skip
+                  f"per cart), wrk 1 thread x {args.connections} connections, "
+                  f"{args.rounds} x {args.seconds} s")  # fmt: skip
+            script = WRK_SCRIPT.replace("BODIES", lua_strings(carts)).replace("TOKEN", token)
+            runs = []
+            for _ in range(args.rounds):
+                run = measured_load(server, script, args.connections, args.seconds)
+                runs.append(run)
+                print("POST /api/v1/pricing/quote", run.describe("quotes"))
+            if len(runs) > 1:
+                print(summary(runs, "quotes"))
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            server.stop()
             if not (args.keep or args.database_url):
-                _drop_schema(url)
+                drop_database(url)
 
 
 def prepare(args: argparse.Namespace, data_dir: Path) -> tuple[str, str, list, list]:
@@ -254,17 +229,6 @@ def token_file(url: str) -> str:
         return url.removeprefix("sqlite:///") + ".token.json"
     digest = hashlib.sha256(url.encode()).hexdigest()[:12]
     return str(Path(tempfile.gettempdir()) / f"pricing_bench_{digest}.json")
-
-
-def _drop_schema(url: str) -> None:
-    """The PostgreSQL schema `prepare_database` made for this run."""
-    match = re.search(r"search_path%3D(\w+)", url)
-    if match:
-        import psycopg
-
-        base = url.split("?")[0].replace("+psycopg", "")
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{match.group(1)}" CASCADE')
 
 
 if __name__ == "__main__":

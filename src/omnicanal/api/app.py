@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.write_lock = anyio.Lock() if engine.dialect.name == "sqlite" else None
-    app.state.db_slots = anyio.Semaphore(pool_capacity(engine))
+    app.state.db_slots = anyio.Semaphore(pool_slots(engine))
 
     install_problem_handlers(app)
     _include_routers(app)
@@ -90,14 +90,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     return app
 
 
-def pool_capacity(engine: Engine) -> int:
-    """How many connections the engine's pool hands out at most (its size and overflow)."""
-    pool = engine.pool
-    size = getattr(pool, "size", None)
-    overflow = getattr(pool, "_max_overflow", 0)
+def pool_slots(engine: Engine) -> int:
+    """How many units of work run at once: as many as the pool keeps connections. An overflow
+    connection is opened for one unit and closed at its return (a new PostgreSQL backend each
+    time, several milliseconds of CPU on both sides), so requests beyond the kept connections
+    wait for one of them instead; the overflow stays for the background workers."""
+    size = getattr(engine.pool, "size", None)
     if not callable(size):
         return 64
-    return max(1, size() + max(0, overflow))
+    return max(1, size())
 
 
 def _include_routers(app: FastAPI) -> None:
