@@ -215,3 +215,17 @@ def summary(runs: list[LoadResult], unit: str) -> str:
         f" CPU per request: server {sorted(r.server_ms for r in runs)[len(runs) // 2]:.2f} ms, "
         f"database {sorted(r.database_ms for r in runs)[len(runs) // 2]:.2f} ms"
     )
+
+
+def load_rounds(
+    server: Server, script: str, connections: int, seconds: int, rounds: int, label: str, unit: str
+) -> list[LoadResult]:
+    """`rounds` runs of `measured_load`, each printed, then their summary."""
+    runs = []
+    for _ in range(rounds):
+        run = measured_load(server, script, connections, seconds)
+        runs.append(run)
+        print(label, run.describe(unit))
+    if len(runs) > 1:
+        print(summary(runs, unit))
+    return runs

@@ -24,7 +24,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 from api_latency import prepare_database
-from harness import Server, drop_database, lua_strings, measured_load, settle_database, summary
+from harness import Server, drop_database, load_rounds, lua_strings, settle_database
 
 WRK_SCRIPT = """
 local bodies = BODIES
@@ -138,13 +138,8 @@ def main() -> None:
                   f"{args.promotions} promotions, 1-3 line web orders for home delivery, "
                   f"wrk 1 thread x {args.connections} connections")  # fmt: skip
             script = WRK_SCRIPT.replace("BODIES", lua_strings(bodies)).replace("TOKEN", token)
-            runs = []
-            for _ in range(args.rounds):
-                run = measured_load(server, script, args.connections, args.seconds)
-                runs.append(run)
-                print("POST /api/v1/orders", run.describe("orders"))
-            if len(runs) > 1:
-                print(summary(runs, "orders"))
+            load_rounds(server, script, args.connections, args.seconds, args.rounds,
+                        "POST /api/v1/orders", "orders")  # fmt: skip
         finally:
             server.stop()
             drop_database(url)

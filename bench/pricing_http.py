@@ -34,7 +34,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).parent))
 
 from api_latency import prepare_database
-from harness import Server, drop_database, lua_strings, measured_load, summary
+from harness import Server, drop_database, load_rounds, lua_strings
 from pricing_quote import CHANNELS, SEGMENTS, catalogue, promotions
 
 WRK_SCRIPT = """
@@ -190,13 +190,8 @@ def main() -> None:
                   f"per cart), wrk 1 thread x {args.connections} connections, "
                   f"{args.rounds} x {args.seconds} s")  # fmt: skip
             script = WRK_SCRIPT.replace("BODIES", lua_strings(carts)).replace("TOKEN", token)
-            runs = []
-            for _ in range(args.rounds):
-                run = measured_load(server, script, args.connections, args.seconds)
-                runs.append(run)
-                print("POST /api/v1/pricing/quote", run.describe("quotes"))
-            if len(runs) > 1:
-                print(summary(runs, "quotes"))
+            load_rounds(server, script, args.connections, args.seconds, args.rounds,
+                        "POST /api/v1/pricing/quote", "quotes")  # fmt: skip
         finally:
             server.stop()
             if not (args.keep or args.database_url):
