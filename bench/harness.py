@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,7 +85,7 @@ class WrkResult:
     rate: float  # requests a second
     p50: float  # ms
     p99: float  # ms
-    requests: int = 0
+    requests: int  # answered in the run
 
 
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -205,16 +207,22 @@ def run_wrk(script: str, base: str, connections: int, seconds: int) -> WrkResult
 
 
 def summary(runs: list[LoadResult], unit: str) -> str:
-    """The median run's figures and the range over the runs."""
-    ordered = sorted(runs, key=lambda run: run.wrk.rate)
-    median = ordered[len(ordered) // 2]
+    """The median run's figures, the range over the runs and the median CPU per request."""
+    median = median_low(runs, key=lambda run: run.wrk.rate)
+    rates = [run.wrk.rate for run in runs]
+    p99s = [run.wrk.p99 for run in runs]
     return (
         f"median of {len(runs)}: {median.wrk.rate:.0f} {unit}/s, p50 {median.wrk.p50:.1f} ms, "
-        f"p99 {median.wrk.p99:.1f} ms (range {ordered[0].wrk.rate:.0f}–{ordered[-1].wrk.rate:.0f}"
-        f" {unit}/s, p99 {min(r.wrk.p99 for r in runs):.1f}–{max(r.wrk.p99 for r in runs):.1f} ms);"
-        f" CPU per request: server {sorted(r.server_ms for r in runs)[len(runs) // 2]:.2f} ms, "
-        f"database {sorted(r.database_ms for r in runs)[len(runs) // 2]:.2f} ms"
+        f"p99 {median.wrk.p99:.1f} ms (range {min(rates):.0f}–{max(rates):.0f} {unit}/s, "
+        f"p99 {min(p99s):.1f}–{max(p99s):.1f} ms); CPU per request: server "
+        f"{statistics.median_low(run.server_ms for run in runs):.2f} ms, database "
+        f"{statistics.median_low(run.database_ms for run in runs):.2f} ms"
     )
+
+
+def median_low(runs: list[LoadResult], key: Callable[[LoadResult], float]) -> LoadResult:
+    """The run at the lower middle when sorted by `key` (a run that took place)."""
+    return sorted(runs, key=key)[(len(runs) - 1) // 2]
 
 
 def load_rounds(

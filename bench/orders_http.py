@@ -5,7 +5,7 @@ transaction.
 
 Seeds `--products` products with a base price, `--promotions` promotions on them, a warehouse
 holding plenty of each and a web channel; then `wrk` posts 1- to 3-line web orders for home
-delivery, a new Idempotency-Key each, for `--seconds`.
+delivery, a new Idempotency-Key each, for `--seconds`, `--rounds` times.
 
     .venv/bin/python bench/orders_http.py --backend postgresql --workers 2
 """

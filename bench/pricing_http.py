@@ -2,7 +2,7 @@
 promotions over 100 000 products, on the production server settings.
 
     .venv/bin/python bench/pricing_http.py [--backend postgresql|sqlite] [--workers 2]
-        [--products 100000] [--promotions 2000] [--seconds 20] [--connections 16]
+        [--products 100000] [--promotions 2000] [--seconds 20] [--rounds 3] [--connections 16]
         [--keep | --database-url URL]
 
 Loads the catalogue (categories three levels deep, 200 brands), one base price per product and
