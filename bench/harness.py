@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,13 +155,15 @@ class LoadResult:
     database_ms: float  # CPU of PostgreSQL per request
     speed_before: float
     speed_after: float
+    split: tuple[int, ...]  # wrk's connections held by each worker, halfway through
 
     def describe(self, unit: str) -> str:
         return (
             f"{self.wrk.rate:6.0f} {unit}/s  p50 {self.wrk.p50:6.1f} ms  p99 {self.wrk.p99:6.1f} ms"
             f"  | CPU per request: server {self.server_ms:.2f} ms, database "
             f"{self.database_ms:.2f} ms | speed loop {self.speed_before:.0f}/"
-            f"{self.speed_after:.0f} ms"
+            f"{self.speed_after:.0f} ms | connections per worker "
+            f"{'/'.join(map(str, self.split)) or '?'}"
         )
 
 
@@ -167,7 +172,11 @@ def measured_load(server: Server, script: str, connections: int, seconds: int) -
     before and after."""
     before_speed = machine_speed()
     before = cpu_split(server.process.pid)
+    halfway: list[tuple[int, ...]] = []
+    sampler = threading.Timer(seconds / 2, lambda: halfway.append(connection_split(server.port)))
+    sampler.start()
     result = run_wrk(script, server.base, connections, seconds)
+    sampler.join()
     after = cpu_split(server.process.pid)
     after_speed = machine_speed()
     n = max(1, result.requests)
@@ -177,7 +186,23 @@ def measured_load(server: Server, script: str, connections: int, seconds: int) -
         (after["database"] - before["database"]) * 1000 / n,
         before_speed,
         after_speed,
+        halfway[0] if halfway else (),
     )
+
+
+def connection_split(port: int) -> tuple[int, ...]:
+    """How many established connections to `port` each server process holds, most first
+    (`ss` from iproute2; empty when it is missing). The workers share one listening socket
+    and a kept-alive connection stays where it was accepted, so an uneven split shows here."""
+    if shutil.which("ss") is None:
+        return ()
+    out = subprocess.run(
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    held = Counter(re.findall(r"pid=(\d+)", out))
+    return tuple(sorted(held.values(), reverse=True))
 
 
 def lua_strings(values: list[str]) -> str:
@@ -226,9 +251,22 @@ def median_low(runs: list[LoadResult], key: Callable[[LoadResult], float]) -> Lo
 
 
 def load_rounds(
-    server: Server, script: str, connections: int, seconds: int, rounds: int, label: str, unit: str
+    server: Server,
+    script: str,
+    connections: int,
+    seconds: int,
+    rounds: int,
+    label: str,
+    unit: str,
+    warmup: int = 5,
 ) -> list[LoadResult]:
-    """`rounds` runs of `measured_load`, each printed, then their summary."""
+    """`rounds` runs of `measured_load`, each printed, then their summary. A first run of
+    `warmup` seconds, printed but not counted, fills every worker's caches: a warm-up through
+    one keep-alive connection reaches one worker only, and the other then fills its caches
+    during the first measured round."""
+    if warmup > 0:
+        warm = measured_load(server, script, connections, warmup)
+        print(f"warm-up, not counted: {warm.describe(unit)}")
     runs = []
     for _ in range(rounds):
         run = measured_load(server, script, connections, seconds)

@@ -130,7 +130,7 @@ def main() -> None:
         try:
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
             with httpx.Client(base_url=server.base, headers=headers, timeout=60) as client:
-                for n, body in enumerate(bodies[:20]):  # checks the bodies, warms the workers
+                for n, body in enumerate(bodies[:20]):  # checks the bodies
                     answer = client.post("/api/v1/orders", content=body,
                                          headers={"Idempotency-Key": f"warm-{n}"})  # fmt: skip
                     assert answer.status_code == 201, answer.text

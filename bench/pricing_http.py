@@ -181,7 +181,7 @@ def main() -> None:
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
             with httpx.Client(base_url=server.base, headers=headers, timeout=60) as client:
                 applied = 0
-                for body in carts:  # every cart once: checks them and warms both workers
+                for body in carts:  # every cart once: checks them
                     response = client.post("/api/v1/pricing/quote", content=body)
                     assert response.status_code == 200, response.text
                     applied += len(response.json()["adjustments"])

@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     default_region: str = "FR"
     base_url: str = "http://127.0.0.1:8000"
     max_body_bytes: int = 1_048_576
+    keepalive_requests: int = Field(
+        default=100,
+        ge=0,
+        description="Requests one client connection carries before the server closes it "
+        "(0: no limit), so that clients holding their connections open are spread again over "
+        "the worker processes.",
+    )
     webhook_timeout_seconds: float = 10.0
     webhook_max_attempts: int = 8
     webhook_concurrency: int = Field(

@@ -7,10 +7,12 @@ import threading
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from omnicanal.pricing import schemas, service
 from omnicanal.pricing.api import LOYALTY
+from omnicanal.pricing.models import PromotionRow
 from omnicanal.security.permissions import Permission, Principal
 from omnicanal.simulation.catalog import gtin_check_digit
 from tests.conftest import Brand, issue_key
@@ -513,3 +515,27 @@ def test_another_process_sees_a_promotion_change_within_its_version_age(
     monkeypatch.setattr(service, "VERSION_MAX_AGE", 0.0)
     with factory() as session:
         assert [p.id for p in other.get(session).promotions] == ["P1"]
+
+
+def test_stale_usage_counts_are_read_again_by_one_thread_while_the_others_quote_on(
+    client, factory, priced, admin_headers, monkeypatch
+):
+    """Past COUNTS_MAX_AGE one thread reads the counts again; a thread that finds the reading
+    already under way quotes on the last counts instead of reading the same rows as well."""
+    _promotion(
+        client, admin_headers, id="LIM", max_uses=5, action={"kind": "percent_off", "percent": 5}
+    )
+    cache = service._PromotionCache()
+    with factory() as session:
+        uses, _ = cache.counts(session)
+    assert uses == {"LIM": 0}
+    monkeypatch.setattr(service, "COUNTS_MAX_AGE", 0.0)
+    with factory() as session:
+        session.execute(update(PromotionRow).where(PromotionRow.id == "LIM").values(uses=3))
+        session.commit()
+        assert cache._reloading.acquire(blocking=False)  # another thread is reading them
+        try:
+            assert cache.counts(session)[0] is uses, "the last counts, not read again"
+        finally:
+            cache._reloading.release()
+        assert cache.counts(session)[0] == {"LIM": 3}

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from omnicanal import __version__
+from omnicanal.api.connections import KeepAliveLimitMiddleware
 from omnicanal.api.logs import RequestIdMiddleware
 from omnicanal.api.problems import install_problem_handlers, problem
 from omnicanal.api.uow import UnitOfWorkMiddleware
@@ -76,7 +77,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     web.install(app, settings)
 
-    # Added last = outermost: request id, then the cookie session, then one transaction.
+    # Added last = outermost: the connection's budget, the request id, the cookie session,
+    # then one transaction.
     app.add_middleware(UnitOfWorkMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(
         SessionMiddleware,
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         max_age=12 * 3600,
     )
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(KeepAliveLimitMiddleware, limit=settings.keepalive_requests)
     return app
 
 

@@ -109,6 +109,7 @@ VERSION_MAX_AGE = 1.0  # seconds before another process's promotion change is se
 class _PromotionCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._reloading = threading.Lock()  # held by the thread reading the counts again
         self._by_database: dict[str, tuple[str, PromotionSet]] = {}
         # database -> (when read, uses by promotion, budget spent by promotion)
         self._counts: dict[str, tuple[float, dict[str, int], dict[str, int]]] = {}
@@ -153,10 +154,19 @@ class _PromotionCache:
         now = time.monotonic()
         if hit is not None and now - hit[0] < COUNTS_MAX_AGE:
             return hit[1], hit[2]
-        rows = _read(session, _LIMITED_COUNTS, {})
-        uses = {promotion_id: count for promotion_id, count, _ in rows}
-        spent = {promotion_id: amount for promotion_id, _, amount in rows}
-        self._counts[key] = (now, uses, spent)
+        # Stale counts are read again by one thread; the others quote on the last ones
+        # meanwhile rather than all reading the same rows at once.
+        reloading = hit is not None
+        if reloading and not self._reloading.acquire(blocking=False):
+            return hit[1], hit[2]
+        try:
+            rows = _read(session, _LIMITED_COUNTS, {})
+            uses = {promotion_id: count for promotion_id, count, _ in rows}
+            spent = {promotion_id: amount for promotion_id, _, amount in rows}
+            self._counts[key] = (now, uses, spent)
+        finally:
+            if reloading:
+                self._reloading.release()
         return uses, spent
 
     def forget_counts(self) -> None:
