@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 sys.path.insert(0, str(Path(__file__).parent))
 
 from api_latency import free_port, prepare_database
+from harness import machine_speed
 
 from omnicanal.customers import resolution
 from omnicanal.customers.schemas import RecordIn
@@ -238,6 +239,8 @@ def main() -> None:
 
         engine = make_engine(url)
         factory = make_sessionmaker(engine)
+        print(f"speed loop {machine_speed():.0f} ms (the same pure-Python loop as the HTTP "
+              f"benchmarks: ~27 ms on a quiet machine, more when it is shared)")  # fmt: skip
         timings, outcomes = [], Counter()
         if args.profile:
             import cProfile

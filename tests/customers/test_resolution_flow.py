@@ -234,3 +234,37 @@ def test_a_franchisee_sees_the_customer_as_its_own_records_tell_it(client, facto
     }
     hits = client.get("/api/v1/customers", params={"q": "ines garcia"}, headers=keys["a"]).json()
     assert [h["customer"]["phone"] for h in hits] == [None]
+
+
+def test_a_model_trained_elsewhere_is_taken_up_within_its_age(factory, monkeypatch) -> None:
+    """The newest model is read again once MODEL_MAX_AGE has passed, not for every record;
+    one trained by this process is used as soon as its run commits."""
+    from dataclasses import replace
+
+    from omnicanal.customers import matching
+    from omnicanal.customers.models import MatchModelVersion
+
+    default = matching.default_model().prior
+    with factory() as session:
+        assert flows.active_model(session).prior == default
+    with factory.begin() as session:  # another process's batch run
+        session.add(
+            MatchModelVersion(parameters=replace(matching.default_model(), prior=0.1).to_json())
+        )
+    with factory() as session:
+        assert flows.active_model(session).prior == default, "within the age, the last one read"
+    monkeypatch.setattr(flows, "MODEL_MAX_AGE", 0.0)
+    with factory() as session:
+        assert flows.active_model(session).prior == 0.1
+    monkeypatch.setattr(flows, "MODEL_MAX_AGE", 60.0)
+    with factory() as session:  # a batch run of this process
+        session.add(
+            MatchModelVersion(parameters=replace(matching.default_model(), prior=0.3).to_json())
+        )
+        flows.take_up_after_commit(session)
+        session.flush()
+        with factory() as other:
+            assert flows.active_model(other).prior == 0.1, "not before the run commits"
+        session.commit()
+    with factory() as session:
+        assert flows.active_model(session).prior == 0.3

@@ -4,6 +4,7 @@ record, real-time attach of one record, golden records and identities, links exp
 from __future__ import annotations
 
 import csv
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
+    event,
     func,
     insert,
     inspect,
@@ -46,7 +48,7 @@ from omnicanal.customers.models import (
     ResolutionRun,
     SourceRecord,
 )
-from omnicanal.db import new_id, utcnow
+from omnicanal.db import database_key, new_id, utcnow
 from omnicanal.errors import Forbidden
 from omnicanal.events import emit, emit_now
 from omnicanal.security.permissions import Permission, Principal, require
@@ -100,9 +102,22 @@ def _match_record(row: Any, model: matching.MatchModel | None = None) -> matchin
 _NEWEST_MODEL = select(MatchModelVersion.id).order_by(MatchModelVersion.created_at.desc()).limit(1)
 
 
+MODEL_MAX_AGE = 1.0  # seconds before a model trained by another process is taken up
+_NEWEST: dict[str, tuple[float, str | None]] = {}  # database -> (when read, newest model id)
+
+
 def active_model(session: Session) -> matching.MatchModel:
-    """The newest trained model, or the default parameters before any batch run."""
-    model_id = session.connection().scalars(_NEWEST_MODEL).first()
+    """The newest trained model, or the default parameters before any batch run. Which one
+    is newest is read again when the last reading is `MODEL_MAX_AGE` old (a statement per
+    record saved in real time), or after a batch run of this process."""
+    key = database_key(session)
+    now = time.monotonic()
+    seen = _NEWEST.get(key)
+    if seen is not None and now - seen[0] < MODEL_MAX_AGE:
+        model_id = seen[1]
+    else:
+        model_id = session.connection().scalars(_NEWEST_MODEL).first()
+        _NEWEST[key] = (now, model_id)
     if model_id is None:
         return matching.default_model()
     model = _MODEL_CACHE.get(model_id)
@@ -110,7 +125,10 @@ def active_model(session: Session) -> matching.MatchModel:
         # The parameters (name frequencies included) are read and parsed once per process.
         parameters = session.scalars(
             select(MatchModelVersion.parameters).where(MatchModelVersion.id == model_id)
-        ).one()
+        ).first()
+        if parameters is None:  # a batch run of this process that was rolled back
+            _NEWEST.pop(key, None)
+            return active_model(session)
         model = matching.MatchModel.from_json(parameters)
         _MODEL_CACHE.clear()
         _MODEL_CACHE[model_id] = model
@@ -118,6 +136,12 @@ def active_model(session: Session) -> matching.MatchModel:
 
 
 _MODEL_CACHE: dict[str, matching.MatchModel] = {}
+
+
+def take_up_after_commit(session: Session) -> None:
+    """A model this session adds is used by the next record once the session commits (and
+    never if it rolls back)."""
+    event.listen(session, "after_commit", lambda _: _NEWEST.clear(), once=True)
 
 
 # ----------------------------------------------------------------------------- golden records
@@ -633,6 +657,7 @@ def resolve_all(
         session.add(review)
         reviews += 1
     session.add(MatchModelVersion(parameters=found.model.to_json()))
+    take_up_after_commit(session)
     say("recording the consent the records carried")
     consents = record_captured_consents(session)
     figures = resolution.describe(found) | {
