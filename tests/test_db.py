@@ -91,3 +91,30 @@ def test_a_connection_used_again_at_once_is_not_tested_first() -> None:
             connection.execute(text("SELECT 1"))
     assert pings == []
     engine.dispose()
+
+
+def test_pipelined_writes_are_all_applied(engine) -> None:  # type: ignore[no-untyped-def]
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE p (id INTEGER PRIMARY KEY, v TEXT)"))
+    with engine.begin() as connection:
+        with db.pipelined(connection):
+            connection.execute(text("INSERT INTO p (id, v) VALUES (1, 'a')"))
+            connection.execute(text("INSERT INTO p (id, v) VALUES (:id, :v)"), [
+                {"id": 2, "v": "b"}, {"id": 3, "v": "c"}])  # fmt: skip
+            connection.execute(text("UPDATE p SET v = 'z' WHERE id = 1"))
+            if engine.dialect.name == "postgresql":  # sent together when the block ends
+                assert connection.connection.driver_connection.pgconn.pipeline_status
+        rows = connection.execute(text("SELECT id, v FROM p ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [(1, "z"), (2, "b"), (3, "c")]
+
+
+def test_a_pipelined_write_refused_raises_sqlalchemys_error(engine) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import IntegrityError
+
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE q (id INTEGER PRIMARY KEY)"))
+    with pytest.raises(IntegrityError), engine.begin() as connection, db.pipelined(connection):
+        connection.execute(text("INSERT INTO q (id) VALUES (1)"))
+        connection.execute(text("INSERT INTO q (id) VALUES (1)"))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM q")).scalar() == 0

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, String, create_engine, event, inspect
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -246,6 +246,25 @@ def insert_loaded(session: Session, rows: Sequence[Any]) -> None:
     for row in rows:
         make_transient_to_detached(row)
         session.add(row)
+
+
+@contextmanager
+def pipelined(connection: Connection) -> Iterator[None]:
+    """Writes whose answers nobody reads, sent together: on PostgreSQL in one round trip
+    (psycopg's pipeline mode) when the block ends, elsewhere one by one as they come. Only
+    INSERT, UPDATE and DELETE without RETURNING belong inside: a query's rows are not there
+    before the block ends. A write refused by the database raises at the block's end, as
+    SQLAlchemy's error of the driver's."""
+    driver = connection.connection.driver_connection
+    if connection.dialect.name != "postgresql" or not hasattr(driver, "pipeline"):
+        yield
+        return
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        with driver.pipeline():
+            yield
+    except dbapi.Error as error:
+        raise DBAPIError.instance(None, None, error, dbapi.Error) from error
 
 
 @contextmanager

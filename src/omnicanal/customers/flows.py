@@ -29,6 +29,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from omnicanal.config import get_settings
@@ -48,7 +49,7 @@ from omnicanal.customers.models import (
     ResolutionRun,
     SourceRecord,
 )
-from omnicanal.db import database_key, new_id, utcnow
+from omnicanal.db import database_key, new_id, pipelined, utcnow
 from omnicanal.errors import Forbidden
 from omnicanal.events import emit, emit_now
 from omnicanal.security.permissions import Permission, Principal, require
@@ -281,15 +282,10 @@ def _identity_rows(customer_id: str, records: Iterable[Any], now: datetime) -> l
     ]
 
 
-def refresh_customers(
-    session: Session, customer_ids: Iterable[str], added: Sequence[SourceRecord] | None = None
-) -> None:
+def refresh_customers(session: Session, customer_ids: Iterable[str]) -> None:
     """Recompute the golden record and identities of these customers from their records.
-
-    With `added` (the records just attached, the real-time path), the identities already
-    listed stay and only the added records' are inserted. Written with set-based statements
-    (a batch run refreshes every customer), so the ORM copies of these customers in the
-    session are expired afterwards."""
+    Written with set-based statements (a batch run refreshes every customer), so the ORM
+    copies of these customers in the session are expired afterwards."""
     ids = sorted(set(customer_ids))
     if not ids:
         return
@@ -298,33 +294,57 @@ def refresh_customers(
     now = utcnow()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        records: dict[str, list[Any]] = defaultdict(list)
-        statuses: dict[str, tuple[str, str | None]] = {}
-        for row in connection.execute(_CUSTOMERS_WITH_RECORDS, {"ids": chunk}):
-            statuses[row.customer] = (row.status, row.merged_into_id)
-            if row.id is not None:
-                records[row.customer].append(row)
-        if added is None:
-            connection.execute(_IDENTITIES_OF_DELETE, {"ids": chunk})
-        new_records = None if added is None else {r.id for r in added}
-        updates, identity_rows = [], []
-        for customer_id, (status, merged_into) in statuses.items():
-            if status == "erased":
-                continue
-            own = sorted(records.get(customer_id, []), key=lambda r: r.id)
-            if own and status != "active":
-                status, merged_into = "active", None
-            updates.append(_golden_row(customer_id, own, status, merged_into, now))
-            identity_rows += _identity_rows(
-                customer_id,
-                [r for r in own if new_records is None or r.id in new_records],
-                now,
-            )
-        if updates:
-            connection.execute(_GOLDEN_UPDATE, updates)
-        if identity_rows:
-            connection.execute(_IDENTITY_INSERT, identity_rows)
-    wanted = set(ids)
+        updates, identity_rows = _golden_changes(connection, chunk, now)
+        connection.execute(_IDENTITIES_OF_DELETE, {"ids": chunk})
+        _write_golden(connection, updates, identity_rows)
+    _expire_customers(session, set(ids))
+
+
+def _golden_changes(
+    connection: Connection,
+    ids: Sequence[str],
+    now: datetime,
+    added: Sequence[SourceRecord] = (),
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The customers rows of these customers and the identity rows to insert, from the
+    records read with them. `added` are records attached to them and not written yet (the
+    real-time path): counted in the golden record, and only their identities are listed (the
+    others' stay); without them, every record's identities are."""
+    records: dict[str, list[Any]] = defaultdict(list)
+    statuses: dict[str, tuple[str, str | None]] = {}
+    for row in connection.execute(_CUSTOMERS_WITH_RECORDS, {"ids": list(ids)}):
+        statuses[row.customer] = (row.status, row.merged_into_id)
+        if row.id is not None:
+            records[row.customer].append(row)
+    for record in added:
+        records[record.customer_id].append(record)
+    new_records = {r.id for r in added} if added else None
+    updates, identity_rows = [], []
+    for customer_id, (status, merged_into) in statuses.items():
+        if status == "erased":
+            continue
+        own = sorted(records.get(customer_id, []), key=lambda r: r.id)
+        if own and status != "active":
+            status, merged_into = "active", None
+        updates.append(_golden_row(customer_id, own, status, merged_into, now))
+        identity_rows += _identity_rows(
+            customer_id,
+            [r for r in own if new_records is None or r.id in new_records],
+            now,
+        )
+    return updates, identity_rows
+
+
+def _write_golden(
+    connection: Connection, updates: list[dict[str, Any]], identity_rows: list[dict[str, Any]]
+) -> None:
+    if updates:
+        connection.execute(_GOLDEN_UPDATE, updates)
+    if identity_rows:
+        connection.execute(_IDENTITY_INSERT, identity_rows)
+
+
+def _expire_customers(session: Session, wanted: set[str]) -> None:
     for item in list(session.identity_map.values()):
         if isinstance(item, Customer | Identity) and (
             getattr(item, "id", None) in wanted or getattr(item, "customer_id", None) in wanted
@@ -487,10 +507,25 @@ def attach(
         elif score.reason in matching.APART_REASONS:
             apart.add(row.customer_id)
     carries_consent = any(k.startswith(CAPTURED_PREFIX) for k in record.attributes or {})
+    if best is not None and best[1] not in apart and not saved:
+        # The customer and its records are read, then the record, the golden record, the
+        # identities, the consent and the events are written together (one round trip on
+        # PostgreSQL instead of five).
+        record.customer_id = best[1]
+        session.flush()
+        connection = session.connection()
+        updates, identity_rows = _golden_changes(connection, [best[1]], utcnow(), [record])
+        with pipelined(connection):
+            _write_record(session, record)
+            _write_golden(connection, updates, identity_rows)
+            if carries_consent:
+                record_new_record_consents(session, record)
+        _expire_customers(session, {best[1]})
+        return Attachment(best[1], created=False, reason="matched", weight=best[0])
     if best is not None and best[1] not in apart:
         record.customer_id = best[1]
         _write_record(session, record)
-        refresh_customers(session, [best[1]], added=[record])
+        refresh_customers(session, [best[1]])
         if carries_consent:
             record_new_record_consents(session, record)
         return Attachment(best[1], created=False, reason="matched", weight=best[0])
