@@ -7,6 +7,7 @@ import csv
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -529,15 +530,18 @@ def attach(
         if carries_consent:
             record_new_record_consents(session, record)
         return Attachment(best[1], created=False, reason="matched", weight=best[0])
-    customer_id = _new_customer(session, record)
+    # A new record's customer, identities, consent and events are written together (one
+    # round trip on PostgreSQL); a stored record is updated through the session.
+    with nullcontext() if saved else pipelined(session.connection()):
+        customer_id = _new_customer(session, record)
+        emit_now(session, [("customer.created", {"customer_id": customer_id}, record.entity_id)])
+        if carries_consent:
+            record_new_record_consents(session, record)
     for other_id, score in reviews:
         review = new_review(record.id, other_id, score.weight, score.levels)
         # A record new to the database cannot be in a review yet.
         if not saved or not _review_exists(session, review):
             session.add(review)
-    emit_now(session, [("customer.created", {"customer_id": customer_id}, record.entity_id)])
-    if carries_consent:
-        record_new_record_consents(session, record)
     return Attachment(
         customer_id, created=True, reason="review" if reviews else "new", reviews=len(reviews)
     )
