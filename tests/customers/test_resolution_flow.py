@@ -107,7 +107,7 @@ def test_real_time_attach_through_the_api(client, admin_headers) -> None:
     assert attached["outcome"] == "new"
     second = client.post("/api/v1/customers/records", headers=admin_headers, json={
         "source": "pos", "source_id": "LYO1", "first_name": "LEA", "last_name": "ROUX",
-        "email": "Lea.Roux@gmail.com", "phone": "06 11 22 33 44",
+        "email": "Lea.Roux@gmail.com", "phone": "06 11 22 33 44", "city": "Lyon",
     })  # fmt: skip
     assert second.json()["customers"][0]["customer_id"] == attached["customer_id"]
     assert second.json()["customers"][0]["outcome"] == "matched"
@@ -119,6 +119,13 @@ def test_real_time_attach_through_the_api(client, admin_headers) -> None:
     view = client.get(f"/api/v1/customers/{attached['customer_id']}", headers=admin_headers)
     assert view.status_code == 200
     assert {r["source_id"] for r in view.json()["records"]} == {"W9", "LYO1"}
+    # Written with the record in the same round trip on PostgreSQL: the golden record counts
+    # the matched record and takes its city, and its identities are listed.
+    golden = view.json()["customer"]
+    assert (golden["record_count"], golden["city"]) == (2, "Lyon")
+    assert golden["provenance"]["city"]["source"] == "pos"
+    assert {(i["kind"], i["value"]) for i in view.json()["identities"]} >= {
+        ("account", "web:W9"), ("account", "pos:LYO1"), ("email", "lea.roux@gmail.com")}  # fmt: skip
 
 
 def test_merge_split_and_undo_round_trip(client, admin_headers, factory) -> None:
