@@ -275,3 +275,25 @@ def test_a_model_trained_elsewhere_is_taken_up_within_its_age(factory, monkeypat
         session.commit()
     with factory() as session:
         assert flows.active_model(session).prior == 0.3
+
+
+def test_a_stored_record_sent_again_in_real_time_joins_its_customer(factory) -> None:
+    """A record imported without resolution and then sent in real time is matched as a stored
+    record: its change is written by the session and only its identities are added."""
+    lea = {"first_name": "Léa", "last_name": "Roux", "email": "lea.roux@gmail.com",
+           "phone": "0611223344", "birth_date": "1990-02-03"}  # fmt: skip
+    with factory.begin() as session:
+        first = service.intake(session, SYSTEM, [RecordIn(source="web", source_id="W1", **lea)])
+        customer_id = next(iter(first.attachments.values())).customer_id
+        service.intake(
+            session, SYSTEM, [RecordIn(source="pos", source_id="P1", **lea)], attach=False
+        )
+    with factory.begin() as session:
+        again = service.intake(session, SYSTEM, [RecordIn(source="pos", source_id="P1", **lea)])
+        (attachment,) = again.attachments.values()
+    assert (attachment.customer_id, attachment.reason) == (customer_id, "matched")
+    with factory() as session:
+        view = service.customer_360(session, SYSTEM, customer_id)
+    assert view.customer.record_count == 2
+    accounts = sorted(i.value for i in view.identities if i.kind == "account")
+    assert accounts == ["pos:P1", "web:W1"]

@@ -89,7 +89,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         max_age=12 * 3600,
     )
     app.add_middleware(RequestIdMiddleware)
-    app.add_middleware(KeepAliveLimitMiddleware, limit=settings.keepalive_requests)
+    if settings.keepalive_requests:
+        app.add_middleware(KeepAliveLimitMiddleware, limit=settings.keepalive_requests)
     return app
 
 

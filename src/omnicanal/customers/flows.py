@@ -305,21 +305,21 @@ def _golden_changes(
     connection: Connection,
     ids: Sequence[str],
     now: datetime,
-    added: Sequence[SourceRecord] = (),
+    unwritten: Sequence[SourceRecord] = (),
+    listed: set[str] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The customers rows of these customers and the identity rows to insert, from the
-    records read with them. `added` are records attached to them and not written yet (the
-    real-time path): counted in the golden record, and only their identities are listed (the
-    others' stay); without them, every record's identities are."""
+    records read with them and the `unwritten` ones attached to them (the real-time path
+    writes a new record after this read). Identities are listed for every record, or only
+    for the records whose ids are `listed` (the others' stay)."""
     records: dict[str, list[Any]] = defaultdict(list)
     statuses: dict[str, tuple[str, str | None]] = {}
     for row in connection.execute(_CUSTOMERS_WITH_RECORDS, {"ids": list(ids)}):
         statuses[row.customer] = (row.status, row.merged_into_id)
         if row.id is not None:
             records[row.customer].append(row)
-    for record in added:
+    for record in unwritten:
         records[record.customer_id].append(record)
-    new_records = {r.id for r in added} if added else None
     updates, identity_rows = [], []
     for customer_id, (status, merged_into) in statuses.items():
         if status == "erased":
@@ -330,7 +330,7 @@ def _golden_changes(
         updates.append(_golden_row(customer_id, own, status, merged_into, now))
         identity_rows += _identity_rows(
             customer_id,
-            [r for r in own if new_records is None or r.id in new_records],
+            [r for r in own if listed is None or r.id in listed],
             now,
         )
     return updates, identity_rows
@@ -508,27 +508,23 @@ def attach(
         elif score.reason in matching.APART_REASONS:
             apart.add(row.customer_id)
     carries_consent = any(k.startswith(CAPTURED_PREFIX) for k in record.attributes or {})
-    if best is not None and best[1] not in apart and not saved:
-        # The customer and its records are read, then the record, the golden record, the
-        # identities, the consent and the events are written together (one round trip on
-        # PostgreSQL instead of five).
+    if best is not None and best[1] not in apart:
+        # The customer and its records are read, then a new record, the golden record, the
+        # record's identities, the consent and the events are written together (one round
+        # trip on PostgreSQL instead of five); a stored record's change is flushed first.
         record.customer_id = best[1]
         session.flush()
         connection = session.connection()
-        updates, identity_rows = _golden_changes(connection, [best[1]], utcnow(), [record])
-        with pipelined(connection):
+        unwritten = () if saved else (record,)
+        updates, identity_rows = _golden_changes(
+            connection, [best[1]], utcnow(), unwritten, listed={record.id}
+        )
+        with nullcontext() if saved else pipelined(connection):
             _write_record(session, record)
             _write_golden(connection, updates, identity_rows)
             if carries_consent:
                 record_new_record_consents(session, record)
         _expire_customers(session, {best[1]})
-        return Attachment(best[1], created=False, reason="matched", weight=best[0])
-    if best is not None and best[1] not in apart:
-        record.customer_id = best[1]
-        _write_record(session, record)
-        refresh_customers(session, [best[1]])
-        if carries_consent:
-            record_new_record_consents(session, record)
         return Attachment(best[1], created=False, reason="matched", weight=best[0])
     # A new record's customer, identities, consent and events are written together (one
     # round trip on PostgreSQL); a stored record is updated through the session.
